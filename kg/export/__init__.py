@@ -1,0 +1,6 @@
+"""Exports of a :class:`~kg.graph.KnowledgeGraph`: GraphML, node-link JSON, self-contained HTML; and ``load``."""
+
+from kg.export.files import load, to_graphml, to_json
+from kg.export.html import to_html
+
+__all__ = ["load", "to_graphml", "to_html", "to_json"]

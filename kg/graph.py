@@ -1,0 +1,410 @@
+"""The deal graph: a networkx ``MultiDiGraph`` of organizations and small functions over it.
+
+One node per organization (key = canonical name); one edge per (type, source, target),
+keyed by the type. Symmetric types are stored once with ``source < target``.
+:class:`KnowledgeGraph` is a thin facade that only delegates to the functions here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from kg.models import SYMMETRIC_TYPES, DocResult, Entity, Evidence, Merge, Mention, Relation
+from kg.resolve import entity_key, load_alias_table
+
+# Tie-break between evidence of the same day: an ending beats an announcement.
+_STATUS_RANK = {"planned": 0, "active": 1, "ended": 2}
+_EVIDENCE_FIELDS = tuple(Evidence.model_fields)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _date_key(ev: dict) -> tuple:
+    """Sort key: undated evidence is older than any dated one; same day → planned < active < ended."""
+    published = ev.get("published")
+    return (published is not None, published or dt.date.min, _STATUS_RANK.get(ev.get("status"), 1))
+
+
+def _evidence_id(ev: dict) -> tuple:
+    return (ev["doc_id"], ev["start"], ev["end"], ev["status"])
+
+
+def _order(ev: dict) -> tuple:
+    return (*_date_key(ev), ev["doc_id"], ev["start"], ev["end"])
+
+
+def _derive(evidence: list[dict]) -> dict[str, Any]:
+    """Status, merged attrs and combined confidence of a list of evidence dicts."""
+    ordered = sorted(evidence, key=_date_key)
+    attrs: dict[str, str] = {}
+    for ev in ordered:  # later evidence wins per key
+        attrs.update(ev.get("attrs") or {})
+    miss = 1.0
+    for ev in evidence:
+        miss *= 1.0 - float(ev.get("confidence", 0.0))
+    return {"status": ordered[-1]["status"], "attrs": attrs, "confidence": min(1.0, max(0.0, 1.0 - miss))}
+
+
+def _to_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+def _node_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
+    return {entity_key(node), *(entity_key(a) for a in G.nodes[node].get("aliases", []))}
+
+
+def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
+    """entity_key of every name and alias → node (first node wins on a clash)."""
+    index: dict[str, str] = {}
+    for node in G:
+        for key in _node_keys(G, node):
+            index.setdefault(key, node)
+    return index
+
+
+def _new_node(G: nx.MultiDiGraph, name: str) -> None:
+    G.add_node(name, aliases=[], mentions=[], merges=[], doc_ids=[], name_counts={})
+
+
+def _extend(seq: list, items: Iterable) -> None:
+    for item in items:
+        if item not in seq:
+            seq.append(item)
+
+
+def _put_edge(G: nx.MultiDiGraph, type_: str, u: str, v: str, evidence: list[dict]) -> None:
+    """Add (or merge into) the edge ``type_`` between u and v; self-loops are dropped."""
+    if u == v:
+        return
+    if type_ in SYMMETRIC_TYPES and v < u:
+        u, v = v, u
+    if G.has_edge(u, v, key=type_):
+        data = G.edges[u, v, type_]
+    else:
+        G.add_edge(u, v, key=type_, type=type_, evidence=[])
+        data = G.edges[u, v, type_]
+    seen = {_evidence_id(ev): ev for ev in data["evidence"]}
+    for ev in evidence:
+        old = seen.get(_evidence_id(ev))
+        if old is None:
+            seen[_evidence_id(ev)] = ev = dict(ev, attrs=dict(ev.get("attrs") or {}))
+            data["evidence"].append(ev)
+        else:
+            old["attrs"] = {**old.get("attrs", {}), **(ev.get("attrs") or {})}
+    data["evidence"].sort(key=_order)
+    data.update(_derive(data["evidence"]))
+
+
+def _move_node(G: nx.MultiDiGraph, old: str, new: str, index: dict[str, str]) -> None:
+    """Fold node ``old`` into node ``new`` (created if absent): attributes, edges, index."""
+    if new not in G:
+        _new_node(G, new)
+    src, dst = G.nodes[old], G.nodes[new]
+    _extend(dst["aliases"], [old, *src["aliases"]])
+    if new in dst["aliases"]:
+        dst["aliases"].remove(new)
+    _extend(dst["mentions"], src["mentions"])
+    _extend(dst["merges"], src["merges"])
+    _extend(dst["doc_ids"], src["doc_ids"])
+    for name, count in src["name_counts"].items():
+        dst["name_counts"][name] = dst["name_counts"].get(name, 0) + count
+    edges = [(u, v, k, d) for u, v, k, d in G.out_edges(old, keys=True, data=True)]
+    edges += [(u, v, k, d) for u, v, k, d in G.in_edges(old, keys=True, data=True) if u != old]
+    G.remove_node(old)
+    for u, v, key, data in edges:
+        _put_edge(G, key, new if u == old else u, new if v == old else v, data["evidence"])
+    for k, node in list(index.items()):
+        if node == old:
+            index[k] = new
+    for k in _node_keys(G, new):
+        index.setdefault(k, new)
+
+
+def _canonical(G: nx.MultiDiGraph, node: str) -> str:
+    """The most frequent name of a node; ties keep the name seen first."""
+    counts = G.nodes[node]["name_counts"]
+    return max(counts, key=lambda name: (counts[name], name == node), default=node)
+
+
+def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: str) -> str:
+    """Merge one document entity into the graph; returns its node."""
+    keys = [entity_key(ent.name), *(entity_key(a) for a in ent.aliases)]
+    matches = list(dict.fromkeys(index[k] for k in keys if k in index))
+    if not matches:
+        node = ent.name
+        _new_node(G, node)
+    else:
+        node = matches[0]
+        for other in matches[1:]:
+            G.nodes[node]["merges"].append(
+                Merge(surface=other, reason="cross-document-alias", doc_id=doc_id).model_dump()
+            )
+            _move_node(G, other, node, index)
+        if ent.name != node and ent.name not in G.nodes[node]["aliases"]:
+            reason = "cross-document-key" if entity_key(ent.name) == entity_key(node) else "cross-document-alias"
+            G.nodes[node]["merges"].append(Merge(surface=ent.name, reason=reason, doc_id=doc_id).model_dump())
+    attrs = G.nodes[node]
+    _extend(attrs["aliases"], [a for a in (ent.name, *ent.aliases) if a != node])
+    _extend(attrs["mentions"], [m.model_dump() for m in ent.mentions])
+    _extend(attrs["merges"], [m.model_dump() for m in ent.merges])
+    _extend(attrs["doc_ids"], [doc_id])
+    attrs["name_counts"][ent.name] = attrs["name_counts"].get(ent.name, 0) + 1
+    for k in keys:
+        index.setdefault(k, node)
+    best = _canonical(G, node)
+    if best != node:
+        _move_node(G, node, best, index)
+        node = best
+    return node
+
+
+def _node_for(G: nx.MultiDiGraph, index: dict[str, str], name: str, doc_id: str) -> str:
+    node = index.get(entity_key(name))
+    if node is None:
+        node = _add_entity(G, index, Entity(name=name), doc_id)
+    return node
+
+
+# --------------------------------------------------------------------------- building
+
+
+def add_result(G: nx.MultiDiGraph, result: DocResult) -> None:
+    """Merge one document's entities and relations into ``G`` (in place).
+
+    >>> G = nx.MultiDiGraph()
+    >>> add_result(G, DocResult(doc_id="d1", entities=[Entity(name="Acme Corp")]))
+    >>> add_result(G, DocResult(doc_id="d2", entities=[Entity(name="Acme")]))
+    >>> list(G), G.nodes["Acme Corp"]["aliases"]
+    (['Acme Corp'], ['Acme'])
+    """
+    _extend(G.graph.setdefault("doc_ids", []), [result.doc_id])
+    index = _key_index(G)
+    for ent in result.entities:
+        _add_entity(G, index, ent, result.doc_id)
+    for rel in result.relations:
+        u = _node_for(G, index, rel.source, result.doc_id)
+        v = _node_for(G, index, rel.target, result.doc_id)
+        evidence = [ev.model_dump() for ev in rel.evidence] or [
+            Evidence(doc_id=result.doc_id, sentence="", start=0, end=0,
+                     status=rel.status, confidence=rel.confidence).model_dump()
+        ]
+        for ev in evidence:
+            if ev["published"] is None:
+                ev["published"] = result.published
+            ev["attrs"] = dict(rel.attrs)
+        _put_edge(G, rel.type, u, v, evidence)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def resolve(G: nx.MultiDiGraph, name: str) -> str | None:
+    """The node a name, alias or entity_key refers to (alias table consulted), or None.
+
+    >>> G = nx.MultiDiGraph()
+    >>> add_result(G, DocResult(doc_id="d", entities=[Entity(name="Acme Corp", aliases=["ACME"])]))
+    >>> resolve(G, "acme"), resolve(G, "Nobody")
+    ('Acme Corp', None)
+    """
+    if name in G:
+        return name
+    index = _key_index(G)
+    key = entity_key(name)
+    if key in index:
+        return index[key]
+    canonical = load_alias_table().get(key)
+    return index.get(entity_key(canonical)) if canonical else None
+
+
+def _relation(u: str, v: str, data: dict, as_of: dt.date | None) -> Relation | None:
+    evidence = data["evidence"]
+    if as_of is not None:
+        evidence = [ev for ev in evidence if ev.get("published") is not None and ev["published"] <= as_of]
+        if not evidence:
+            return None
+    derived = _derive(evidence)
+    return Relation(
+        type=data["type"], source=u, target=v, status=derived["status"], attrs=derived["attrs"],
+        confidence=derived["confidence"],
+        evidence=[Evidence(**{f: ev[f] for f in _EVIDENCE_FIELDS if f in ev}) for ev in evidence],
+    )
+
+
+def relations(
+    G: nx.MultiDiGraph, *, type: str | None = None, involving: str | None = None, status: str | None = None,
+    as_of: dt.date | str | None = None, min_confidence: float | None = None,
+) -> list[Relation]:
+    """Relations filtered by type, organization (alias-aware), status, date and confidence.
+
+    ``as_of`` keeps only evidence dated on or before that day and recomputes the status.
+
+    >>> G = nx.MultiDiGraph()
+    >>> add_result(G, DocResult(doc_id="d", relations=[Relation(type="partners-with", source="B", target="A")]))
+    >>> [(r.source, r.target, r.status) for r in relations(G, involving="a")]
+    [('A', 'B', 'active')]
+    """
+    day = _to_date(as_of)
+    if involving is not None:
+        node = resolve(G, involving)
+        if node is None:
+            return []
+        edges = [*G.out_edges(node, keys=True, data=True), *G.in_edges(node, keys=True, data=True)]
+    else:
+        edges = G.edges(keys=True, data=True)
+    out = []
+    for u, v, key, data in edges:
+        if type is not None and key != type:
+            continue
+        rel = _relation(u, v, data, day)
+        if rel is None or (status is not None and rel.status != status):
+            continue
+        if min_confidence is not None and rel.confidence < min_confidence:
+            continue
+        out.append(rel)
+    return sorted(out, key=lambda r: (r.type, r.source, r.target))
+
+
+def _entity(G: nx.MultiDiGraph, node: str) -> Entity:
+    attrs = G.nodes[node]
+    return Entity(
+        name=node, aliases=list(attrs.get("aliases", [])),
+        mentions=[Mention(**m) for m in attrs.get("mentions", [])],
+        merges=[Merge(**m) for m in attrs.get("merges", [])],
+    )
+
+
+def entity(G: nx.MultiDiGraph, name: str) -> Entity | None:
+    """The organization a name or alias refers to, or None.
+
+    >>> G = nx.MultiDiGraph()
+    >>> add_result(G, DocResult(doc_id="d", entities=[Entity(name="Acme Corp", aliases=["ACS"])]))
+    >>> entity(G, "ACS").name
+    'Acme Corp'
+    """
+    node = resolve(G, name)
+    return None if node is None else _entity(G, node)
+
+
+def entities(G: nx.MultiDiGraph) -> list[Entity]:
+    """All organizations, sorted by name."""
+    return [_entity(G, node) for node in sorted(G)]
+
+
+def summary(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """Counts: documents, organizations, relations, evidence, and edges per type and status.
+
+    >>> G = nx.MultiDiGraph()
+    >>> add_result(G, DocResult(doc_id="d", relations=[Relation(type="exclusive-with", source="A", target="B")]))
+    >>> summary(G)["edges"]
+    {'exclusive-with': {'active': 1}}
+    """
+    edges: dict[str, dict[str, int]] = {}
+    for _, _, data in G.edges(data=True):
+        per_type = edges.setdefault(data["type"], {})
+        per_type[data["status"]] = per_type.get(data["status"], 0) + 1
+    return {
+        "documents": len(G.graph.get("doc_ids", [])),
+        "organizations": G.number_of_nodes(),
+        "relations": G.number_of_edges(),
+        "evidence": sum(len(d["evidence"]) for _, _, d in G.edges(data=True)),
+        "edges": edges,
+    }
+
+
+def signature(G: nx.MultiDiGraph) -> tuple[frozenset, frozenset]:
+    """What graph equality compares: relations with their evidence, and entities with aliases."""
+    rels = frozenset(
+        (r.type, r.source, r.target, r.status, tuple(sorted(r.attrs.items())),
+         tuple(sorted(tuple(e.model_dump().items()) for e in r.evidence)))
+        for r in relations(G)
+    )
+    ents = frozenset((n, frozenset(G.nodes[n].get("aliases", []))) for n in G)
+    return rels, ents
+
+
+# --------------------------------------------------------------------------- facade
+
+
+class KnowledgeGraph:
+    """A thin facade over a networkx ``MultiDiGraph`` (``.nx``); every method delegates.
+
+    >>> g = KnowledgeGraph.from_results([
+    ...     DocResult(doc_id="d1", entities=[Entity(name="Acme Inc", aliases=["ACME"])],
+    ...               relations=[Relation(type="exclusive-with", source="Acme Inc", target="Beta")]),
+    ...     DocResult(doc_id="d2", relations=[Relation(type="exclusive-with", source="Beta", target="ACME")]),
+    ... ])
+    >>> [(r.source, r.target, len(r.evidence)) for r in g.relations(involving="acme")]
+    [('Acme Inc', 'Beta', 2)]
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
+        self.nx = graph if graph is not None else nx.MultiDiGraph()
+
+    @classmethod
+    def from_results(cls, results: Iterable[DocResult]) -> KnowledgeGraph:
+        """Build a graph from a stream of per-document results."""
+        g = cls()
+        for result in results:
+            g.add(result)
+        return g
+
+    def add(self, result: DocResult) -> None:
+        """Merge one document's results into the graph."""
+        add_result(self.nx, result)
+
+    def relations(self, **filters: Any) -> list[Relation]:
+        """See :func:`relations`."""
+        return relations(self.nx, **filters)
+
+    def entity(self, name: str) -> Entity | None:
+        """See :func:`entity`."""
+        return entity(self.nx, name)
+
+    def entities(self) -> list[Entity]:
+        """See :func:`entities`."""
+        return entities(self.nx)
+
+    def summary(self) -> dict[str, Any]:
+        """See :func:`summary`."""
+        return summary(self.nx)
+
+    def to_graphml(self, path) -> None:
+        """See :func:`kg.export.to_graphml`."""
+        from kg.export import to_graphml
+
+        to_graphml(self, path)
+
+    def to_json(self, path) -> None:
+        """See :func:`kg.export.to_json`."""
+        from kg.export import to_json
+
+        to_json(self, path)
+
+    def to_html(self, path, *, max_nodes: int | None = None) -> None:
+        """See :func:`kg.export.to_html`."""
+        from kg.export import to_html
+
+        to_html(self, path, max_nodes=max_nodes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, KnowledgeGraph):
+            return NotImplemented
+        return signature(self.nx) == signature(other.nx)
+
+    __hash__ = None  # mutable
+
+    def __len__(self) -> int:
+        return self.nx.number_of_nodes()
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.nx.number_of_nodes()} organizations, {self.nx.number_of_edges()} relations>"
