@@ -2,7 +2,7 @@
 
 The text of each gold line is taken from ``data/articles/<id>.txt`` exactly as
 kg reads it: everything after the ``Published: YYYY-MM-DD`` line and the blank
-line that follows it (starting at the headline), without the final newline.
+line that follows it (starting at the headline), verbatim.
 The annotations (entities, relations) are written by hand in the TOML file.
 
 Usage::
@@ -43,9 +43,9 @@ def read_article(path: Path) -> tuple[str, str]:
     dt.date.fromisoformat(published)
     if not rest.startswith("\n") or rest.startswith("\n\n"):
         raise ValueError(f"{path}: exactly one blank line must follow the Published line")
-    text = rest[1:].rstrip("\n")
-    if not text or text != text.strip():
-        raise ValueError(f"{path}: text must start with the headline and not end in blank space")
+    text = rest[1:]  # verbatim, final newline included
+    if not text.strip() or text[0].isspace() or not text.endswith("\n") or text.endswith("\n\n"):
+        raise ValueError(f"{path}: text must start with the headline and end with one newline")
     return published, text
 
 
