@@ -1,0 +1,28 @@
+"""kg: a knowledge-graph builder for deal news.
+
+>>> import kg
+>>> sorted(kg.__all__)[:3]
+['Document', 'Entity', 'Evidence']
+"""
+
+from kg.api import build, extract
+from kg.errors import GraphFormatError, InputError, KGError, ModelError, StoreError
+from kg.models import DocResult, Document, Entity, Evidence, Merge, Mention, Relation
+
+__all__ = [
+    "build", "extract", "load", "KnowledgeGraph",
+    "Document", "DocResult", "Entity", "Evidence", "Merge", "Mention", "Relation",
+    "KGError", "InputError", "ModelError", "GraphFormatError", "StoreError",
+]
+
+
+def __getattr__(name):  # graph/export import networkx & pyvis lazily
+    if name == "KnowledgeGraph":
+        from kg.graph import KnowledgeGraph
+
+        return KnowledgeGraph
+    if name == "load":
+        from kg.export import load
+
+        return load
+    raise AttributeError(name)

@@ -1,0 +1,238 @@
+"""Score extraction against a gold JSON Lines file, exactly as ../shared/eval/GUIDELINES.md says.
+
+An extracted edge matches a gold edge when the types are equal and both endpoints match a
+gold entity by name or alias (case-insensitive, after stripping a leading "the", a trailing
+"'s" and trailing punctuation). An extracted endpoint is its name plus those of its aliases
+that occur in the passage text. Duplicates count once; each gold edge matches at most once;
+symmetric types match in either order. Micro-averaged over passages, per type and overall.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.io import parse_date
+from kg.models import ATTR_KEYS, RELATION_TYPES, SYMMETRIC_TYPES, DocResult, Document
+
+_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSS = re.compile(r"(?:['’]s)$", re.IGNORECASE)
+_PUNCT = re.compile(r"[\s.,;:!?\"'’”)\]]+$")
+
+
+def norm(name: str) -> str:
+    """Normalize a name for matching.
+
+    >>> norm("The Acme Corp.'s")
+    'acme corp'
+    """
+    s = " ".join(name.split()).casefold()
+    s = _THE.sub("", s)
+    s = _PUNCT.sub("", s)
+    s = _POSS.sub("", s)
+    return _PUNCT.sub("", s)
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    published: str | None
+    entities: list[dict]
+    relations: list[dict]
+
+
+@dataclass
+class EdgeOutcome:
+    passage: str
+    kind: str  # "tp", "fp", "fn"
+    type: str
+    source: str
+    target: str
+    status: str | None = None
+    gold_status: str | None = None
+    rule: str = ""
+    sentence: str = ""
+    confidence: float = 0.0
+    attrs: dict = field(default_factory=dict)
+    gold_attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    counts: dict[str, Counter]  # type -> Counter(tp, fp, fn)
+    status_correct: int
+    status_total: int
+    attr_correct: int
+    attr_total: int
+    outcomes: list[EdgeOutcome]
+
+    def scores(self) -> dict[str, dict[str, float]]:
+        out = {}
+        total = Counter()
+        for t in RELATION_TYPES:
+            c = self.counts.get(t, Counter())
+            total.update(c)
+            out[t] = _prf(c)
+        out["overall"] = _prf(total)
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "scores": self.scores(),
+            "status_accuracy": _ratio(self.status_correct, self.status_total),
+            "status_matched": self.status_total,
+            "attribute_accuracy": _ratio(self.attr_correct, self.attr_total),
+            "attributes_scored": self.attr_total,
+        }
+
+    def curve(self, thresholds: Iterable[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> list[dict]:
+        """Precision and recall of the edges at or above each confidence threshold."""
+        gold_total = sum(1 for o in self.outcomes if o.kind in {"tp", "fn"})
+        rows = []
+        for th in thresholds:
+            tp = sum(1 for o in self.outcomes if o.kind == "tp" and o.confidence >= th)
+            fp = sum(1 for o in self.outcomes if o.kind == "fp" and o.confidence >= th)
+            rows.append({"threshold": th, "edges": tp + fp, "precision": _ratio(tp, tp + fp),
+                         "recall": _ratio(tp, gold_total)})
+        return rows
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def _prf(c: Counter) -> dict[str, float]:
+    p = _ratio(c["tp"], c["tp"] + c["fp"])
+    r = _ratio(c["tp"], c["tp"] + c["fn"])
+    f = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "tp": c["tp"], "fp": c["fp"], "fn": c["fn"]}
+
+
+def read_gold(path: str | Path) -> list[Passage]:
+    """Passages of a gold file; a bad line raises :class:`InputError` naming file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such gold file; give the path of a JSON Lines gold file")
+    passages = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                passages.append(Passage(str(row["id"]), row["text"], row.get("published"),
+                                        row.get("entities", []), row.get("relations", [])))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{lineno}: not a gold passage ({exc}); each line needs id, text, "
+                                 "entities and relations") from exc
+    return passages
+
+
+def passage_documents(passages: list[Passage]) -> list[Document]:
+    return [Document(id=p.id, text=p.text, published=parse_date(p.published)) for p in passages]
+
+
+def score(passages: list[Passage], results: dict[str, DocResult]) -> Report:
+    """Compare extraction results with gold passages."""
+    counts: dict[str, Counter] = {t: Counter() for t in RELATION_TYPES}
+    outcomes: list[EdgeOutcome] = []
+    st_ok = st_n = at_ok = at_n = 0
+    for p in passages:
+        result = results.get(p.id) or DocResult(doc_id=p.id)
+        gold_names = [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
+        name_index = {e["name"]: i for i, e in enumerate(p.entities)}
+        text_low = p.text.casefold()
+        ent_names = {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text_low}
+                     for e in result.entities}
+
+        def gold_ids(name: str) -> set[int]:
+            names = ent_names.get(name, {norm(name)})
+            return {i for i, g in enumerate(gold_names) if names & g}
+
+        preds = {}
+        for rel in result.relations:
+            key = (rel.type, rel.source, rel.target) if rel.type not in SYMMETRIC_TYPES else \
+                (rel.type, *sorted((rel.source, rel.target)))
+            preds.setdefault(key, rel)
+        golds = p.relations
+        # Bipartite matching per passage (augmenting paths): pred -> gold.
+        cand: dict[tuple, list[int]] = {}
+        for key, rel in preds.items():
+            s_ids, t_ids = gold_ids(rel.source), gold_ids(rel.target)
+            options = []
+            for gi, g in enumerate(golds):
+                if g["type"] != rel.type:
+                    continue
+                gs, gt = name_index.get(g["source"], -1), name_index.get(g["target"], -1)
+                fwd = gs in s_ids and gt in t_ids
+                rev = rel.type in SYMMETRIC_TYPES and gs in t_ids and gt in s_ids
+                if fwd or rev:
+                    options.append(gi)
+            cand[key] = options
+        match: dict[int, tuple] = {}
+
+        def augment(key, seen) -> bool:
+            for gi in cand[key]:
+                if gi in seen:
+                    continue
+                seen.add(gi)
+                if gi not in match or augment(match[gi], seen):
+                    match[gi] = key
+                    return True
+            return False
+
+        for key in preds:
+            augment(key, set())
+        matched_preds = {k: gi for gi, k in match.items()}
+        for key, rel in preds.items():
+            ev = rel.evidence[0] if rel.evidence else None
+            base = dict(passage=p.id, type=rel.type, source=rel.source, target=rel.target, status=rel.status,
+                        rule=ev.rule if ev else "", sentence=ev.sentence if ev else "",
+                        confidence=rel.confidence, attrs=dict(rel.attrs))
+            if key in matched_preds:
+                g = golds[matched_preds[key]]
+                counts[rel.type]["tp"] += 1
+                st_n += 1
+                st_ok += rel.status == g.get("status", "active")
+                for k, v in (g.get("attrs") or {}).items():
+                    if k in ATTR_KEYS:
+                        at_n += 1
+                        at_ok += norm(rel.attrs.get(k, "")) == norm(v)
+                outcomes.append(EdgeOutcome(kind="tp", gold_status=g.get("status", "active"),
+                                            gold_attrs=g.get("attrs") or {}, **base))
+            else:
+                counts[rel.type]["fp"] += 1
+                outcomes.append(EdgeOutcome(kind="fp", **base))
+        for gi, g in enumerate(golds):
+            if gi not in match:
+                counts[g["type"]]["fn"] += 1
+                outcomes.append(EdgeOutcome(passage=p.id, kind="fn", type=g["type"], source=g["source"],
+                                            target=g["target"], gold_status=g.get("status", "active"),
+                                            gold_attrs=g.get("attrs") or {}))
+    return Report(counts, st_ok, st_n, at_ok, at_n, outcomes)
+
+
+def evaluate(gold_path: str | Path, *, nlp=None, order: str = "together") -> Report:
+    """Run extraction on a gold file and score it.
+
+    ``order`` is "together" (one stream), "single" (one passage at a time) or "shuffled".
+    """
+    from kg.extract import extract_documents
+
+    passages = read_gold(gold_path)
+    docs = passage_documents(passages)
+    if order == "shuffled":
+        import random
+
+        docs = random.Random(13).sample(docs, len(docs))
+    if order == "single":
+        results = {d.id: next(extract_documents([d], nlp)) for d in docs}
+    else:
+        results = {r.doc_id: r for r in extract_documents(docs, nlp)}
+    return score(passages, results)

@@ -1,0 +1,57 @@
+"""From spaCy Docs to plain data: the one place where annotations become kg models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kg.models import DocResult, Document, Entity, Evidence, Merge, Mention, Relation
+
+
+def doc_to_result(doc, document: Document) -> DocResult:
+    """Convert an annotated Doc into a :class:`DocResult` (entities, relations, evidence)."""
+    mentions: dict[str, list[Mention]] = {}
+    for span in doc.spans.get("kg_orgs", []):
+        if span.label_ == "ORG" and span.kb_id_:
+            mentions.setdefault(span.kb_id_, []).append(
+                Mention(text=span.text, doc_id=document.id, start=span.start_char, end=span.end_char))
+    entities = []
+    for name, info in (doc._.kg_entities or {}).items():
+        entities.append(Entity(
+            name=name,
+            aliases=list(info["aliases"]),
+            mentions=mentions.get(name, []),
+            merges=[Merge(surface=s, reason=r, doc_id=document.id) for s, r in info["merges"]],
+        ))
+    relations = []
+    for rel in doc._.kg_relations or []:
+        evidence = [Evidence(doc_id=document.id, published=document.published, **ev) for ev in rel["evidence"]]
+        relations.append(Relation(
+            type=rel["type"], source=rel["source"], target=rel["target"], status=rel["status"],
+            attrs=rel["attrs"], confidence=rel["confidence"], evidence=evidence,
+        ))
+    return DocResult(doc_id=document.id, published=document.published, entities=entities, relations=relations)
+
+
+def extract_documents(docs: Iterable[Document], nlp=None, *, batch_size: int = 64) -> Iterator[DocResult]:
+    """Stream documents through the pipeline, yielding one :class:`DocResult` each.
+
+    >>> r = next(extract_documents([Document(id="d", text="Acme Corp. signed a partnership with Globex Inc.")]))
+    >>> [(x.type, x.source, x.target) for x in r.relations]
+    [('partners-with', 'Acme Corp', 'Globex Inc')]
+    """
+    if nlp is None:
+        from kg.nlp import load_pipeline
+
+        nlp = load_pipeline()
+    pairs = ((d.text, d) for d in docs)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield doc_to_result(doc, document)
+
+
+def extract_text(text: str, *, doc_id: str = "text", published=None, nlp=None) -> DocResult:
+    """Extract from one text.
+
+    >>> extract_text("Acme and Globex ended their exclusive partnership.").relations[0].status
+    'active'
+    """
+    return next(extract_documents([Document(id=doc_id, text=text, published=published)], nlp))

@@ -1,0 +1,316 @@
+"""Organization mentions: clean the small model's ORG output and resolve it per document.
+
+The ``kg_orgs`` component writes ``doc.spans["kg_orgs"]``: one span per organization
+mention, ``label_`` "ORG" for names and "REF" for descriptions and pronouns that point
+back to one ("the carmaker", "it"), ``kb_id_`` the canonical name within the document.
+``doc._.kg_entities`` maps each canonical name to its aliases and merge records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.cues import load_cues
+from kg.resolve import LEGAL_SUFFIXES, clean_name, entity_key, load_alias_table
+
+ORG_LIKE = {"GPE", "PERSON", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
+_TICKER = re.compile(
+    r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"
+    r"\s*:\s*)([A-Z][A-Z0-9.\-]{0,6})\s*[;,)]"
+)
+_PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
+_PRONOUNS = {"it", "its"}
+
+if not Doc.has_extension("kg_entities"):
+    Doc.set_extension("kg_entities", default=None)
+
+
+@Language.factory(
+    "kg_orgs",
+    requires=["doc.ents", "token.dep"],
+    assigns=["doc.spans", "doc._.kg_entities"],
+    default_config={"aliases_path": None, "cues_path": None},
+)
+def make_org_resolver(nlp: Language, name: str, aliases_path: str | None, cues_path: str | None):
+    return OrgResolver(nlp, aliases_path=aliases_path, cues_path=cues_path)
+
+
+class OrgResolver:
+    """Find organization mentions, repair the model's errors, and group them per document."""
+
+    def __init__(self, nlp: Language, *, aliases_path: str | None = None, cues_path: str | None = None):
+        self.cues = load_cues(cues_path)
+        self.alias_table = load_alias_table(aliases_path)
+        self.vocab = nlp.vocab
+        self.tokenizer = nlp.tokenizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = self._name_spans(doc)
+        groups = self._group(doc, spans)
+        refs = self._reference_spans(doc, spans)
+        all_spans = [s for s in spans] + refs
+        all_spans.sort(key=lambda s: s.start)
+        for span in all_spans:
+            if span.label_ == "ORG":
+                span.kb_id_ = groups["canon"][entity_key(span.text)]
+        doc.spans["kg_orgs"] = all_spans
+        doc._.kg_entities = groups["entities"]
+        return doc
+
+    # -- names ---------------------------------------------------------------------------
+    def _name_spans(self, doc: Doc) -> list[Span]:
+        org_keys = set()
+        candidates: list[tuple[Span, bool]] = []
+        for ent in doc.ents:
+            if ent.label_ == "ORG" or ent.label_ in ORG_LIKE:
+                for part in self._repair(doc, ent):
+                    is_org = ent.label_ == "ORG"
+                    candidates.append((part, is_org))
+                    if is_org:
+                        org_keys.add(entity_key(part.text))
+        org_keys |= {k for k in self.alias_table}
+        accepted: list[Span] = []
+        for span, is_org in candidates:
+            key = entity_key(span.text)
+            if is_org or key in org_keys:
+                accepted.append(Span(doc, span.start, span.end, label="ORG"))
+        accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
+        return sorted(accepted, key=lambda s: s.start)
+
+    def _repair(self, doc: Doc, ent: Span) -> list[Span]:
+        """Trim articles, possessives and glued headline words; drop generic words."""
+        start, end = ent.start, ent.end
+        while start < end and doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"}:
+            start += 1
+        while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
+                               and doc[end - 1].text not in {")", "."}):
+            end -= 1
+        if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
+            end -= 1
+        pieces: list[tuple[int, int]] = []
+        piece_start = start
+        for i in range(start, end):
+            tok = doc[i]
+            breaks = tok.lower_ in self.cues.span_breakers and i > start
+            if tok.lower_ in {"'s", "’s"} and i < end - 1:
+                breaks = True  # "Microsoft's Azure": owner and unit
+            if breaks:
+                if i > piece_start:
+                    pieces.append((piece_start, i))
+                piece_start = i + 1
+        if piece_start < end:
+            pieces.append((piece_start, end))
+        out = []
+        for s, e in pieces:
+            while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in {"'s", "’s"}):
+                e -= 1
+            if e > s and self._plausible(doc[s:e]):
+                out.append(doc[s:e])
+        return out
+
+    def _plausible(self, span: Span) -> bool:
+        text = clean_name(span.text)
+        if not text or text.casefold() in self.cues.generic_orgs:
+            return False
+        if not any(ch.isupper() for ch in text) or text[0].isdigit():
+            return False
+        if all(t.is_stop or t.is_punct for t in span):
+            return False
+        if len(span) == 1 and span[0].lower_ in LEGAL_SUFFIXES:
+            return False
+        return True
+
+    def _missed_mentions(self, doc: Doc, accepted: list[Span], keys: set[str]) -> list[Span]:
+        """Spans the model missed or mislabelled that spell an organization named elsewhere."""
+        if not accepted:
+            return []
+        matcher = PhraseMatcher(self.vocab)
+        texts = {s.text for s in accepted if s.text[:1].isupper()}
+        matcher.add("ORG", [self.tokenizer(t) for t in texts])
+        taken = set()
+        for s in accepted:
+            taken.update(range(s.start, s.end))
+        found = []
+        for _, start, end in sorted(matcher(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+            if taken.intersection(range(start, end)):
+                continue
+            if end < len(doc) and doc[end].is_title and not doc[end].is_sent_start and doc[end].ent_type_ == "ORG":
+                continue  # part of a longer name
+            found.append(Span(doc, start, end, label="ORG"))
+            taken.update(range(start, end))
+        return found
+
+    # -- grouping ------------------------------------------------------------------------
+    def _group(self, doc: Doc, spans: list[Span]) -> dict:
+        parent: dict[str, str] = {}
+
+        def find(k: str) -> str:
+            while parent.setdefault(k, k) != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        merges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        surfaces: dict[str, Counter] = defaultdict(Counter)
+        defined: set[str] = set()
+        for span in spans:
+            key = entity_key(span.text)
+            surfaces[key][clean_name(span.text)] += 1
+            find(key)
+
+        def union(alias_key: str, target_key: str, surface: str, reason: str) -> None:
+            a, b = find(alias_key), find(target_key)
+            if a != b:
+                parent[a] = b
+                merges[target_key].append((surface, reason))
+
+        text = doc.text
+        for span in spans:
+            key = entity_key(span.text)
+            after = text[span.end_char:span.end_char + 40]
+            m = _TICKER.match(after)
+            if m:
+                tkey = entity_key(m.group(1))
+                surfaces[tkey][m.group(1)] += 0
+                union(tkey, key, m.group(1), "ticker")
+                continue
+            m = _PAREN_ABBR.match(after)
+            if m and len(span) > 1 and _is_abbreviation(m.group(1), span.text):
+                akey = entity_key(m.group(1))
+                surfaces[akey][m.group(1)] += 0
+                union(akey, key, m.group(1), "definition")
+                defined.add(key)
+        keys = list(surfaces)
+        for key in keys:
+            canon = self.alias_table.get(key)
+            if canon and entity_key(canon) != key:
+                ckey = entity_key(canon)
+                surfaces[ckey][canon] += 0
+                union(key, ckey, next(iter(surfaces[key])), "alias-file")
+        # "Acme Cloud" / "Acme Azure": a one-word unit named after its parent joins the parent.
+        single = {k for k in keys if " " not in k}
+        for key in keys:
+            words = key.split()
+            if len(words) == 2 and words[0] in single and words[0] != key:
+                union(key, words[0], next(iter(surfaces[key])), "unit-of-parent")
+                unit = words[1]
+                if unit in surfaces:
+                    union(unit, words[0], unit, "unit-of-parent")
+        # Possessive units: "Acme's Azure cloud".
+        for span in spans:
+            prev = span.start - 1
+            if prev > 0 and doc[prev].lower_ in {"'s", "’s"} and len(span) == 1:
+                owner = [s for s in spans if s.end == prev]
+                nxt = doc[span.end] if span.end < len(doc) else None
+                if owner and nxt is not None and nxt.lower_ in {"cloud", "platform", "unit", "division", "service", "services"}:
+                    union(entity_key(span.text), entity_key(owner[0].text), span.text, "unit-of-parent")
+
+        members: dict[str, list[str]] = defaultdict(list)
+        for key in surfaces:
+            members[find(key)].append(key)
+        canon_of: dict[str, str] = {}
+        entities: dict[str, dict] = {}
+        for root, keys_ in members.items():
+            counts: Counter = Counter()
+            for k in keys_:
+                counts.update(surfaces[k])
+            defined_names = [n for k in keys_ if k in defined for n in surfaces[k]]
+            if defined_names:
+                name = max(defined_names, key=len)
+            else:  # the spelling the text uses most; shorter on ties ("Acme" over "Acme Corp")
+                name = min(counts, key=lambda n: (-counts[n], len(n)))
+            aliases = sorted({n for n in counts if n != name})
+            entities[name] = {
+                "aliases": aliases,
+                "merges": [m for k in keys_ for m in merges.get(k, [])],
+            }
+            for k in keys_:
+                canon_of[k] = name
+        return {"canon": canon_of, "entities": entities}
+
+    # -- references ----------------------------------------------------------------------
+    def _reference_spans(self, doc: Doc, names: list[Span]) -> list[Span]:
+        """Descriptions ("the chipmaker") and "it/its" resolved to a named organization."""
+        if not names:
+            return []
+        refs: list[Span] = []
+        name_tokens = set()
+        for s in names:
+            name_tokens.update(range(s.start, s.end))
+        for tok in doc:
+            if tok.i in name_tokens:
+                continue
+            span = None
+            if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
+                span = doc[tok.i:tok.i + 1]
+            elif tok.lower_ in self.cues.descriptor_nouns and tok.tag_ in {"NN", "NNP"}:
+                span = self._descriptor(doc, tok)
+            if span is None:
+                continue
+            target = self._antecedent(doc, span, names)
+            if target is not None:
+                ref = Span(doc, span.start, span.end, label="REF")
+                ref.kb_id_ = target.kb_id_ or clean_name(target.text)
+                refs.append(ref)
+        return refs
+
+    def _descriptor(self, doc: Doc, head) -> Span | None:
+        left = [t for t in head.lefts]
+        if not left or left[0].lower_ != "the" or head.dep_ == "compound":
+            return None
+        if any(t.lower_ in {"two", "both", "other", "three"} for t in left):
+            return None
+        if head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
+            return None  # "the company of ..." is not a back-reference
+        return doc[left[0].i:head.i + 1]
+
+    def _antecedent(self, doc: Doc, ref: Span, names: list[Span]) -> Span | None:
+        """The latest organization before ``ref`` in its paragraph that is not its own clause's subject."""
+        sent = ref.sent
+        para_start = doc.text.rfind("\n", 0, ref.start_char) + 1
+        clause_subject = _clause_subject_tokens(ref.root)
+        before = [s for s in names if s.end <= ref.start]
+        if ref.root.lower_ in _PRONOUNS:
+            # Pronouns: the latest subject organization, this sentence first.
+            subj = [s for s in before if s.root.dep_ in {"nsubj", "nsubjpass"} or
+                    (s.root.dep_ == "conj" and s.root.head.dep_ in {"nsubj", "nsubjpass"})]
+            subj = [s for s in subj if s.start_char >= para_start - 1 or s.sent == sent]
+            if not subj:
+                return None
+            return subj[-1]
+        pool = [s for s in before if s.start_char >= para_start and not (set(range(s.start, s.end)) & clause_subject)]
+        if not pool:
+            pool = [s for s in before if not (set(range(s.start, s.end)) & clause_subject)][-1:]
+        return pool[-1] if pool else None
+
+
+def _clause_subject_tokens(tok) -> set[int]:
+    head = tok
+    while head.dep_ not in {"ROOT"} and head.pos_ not in {"VERB", "AUX"}:
+        head = head.head
+    out: set[int] = set()
+    for child in head.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            out.update(t.i for t in child.subtree)
+    return out
+
+
+def _is_abbreviation(abbr: str, full: str) -> bool:
+    """True when ``abbr`` abbreviates ``full``: its capitals are the words' initials, or it starts the name.
+
+    >>> _is_abbreviation("AWS", "Amazon Web Services"), _is_abbreviation("Inc", "Acme Inc")
+    (True, False)
+    """
+    letters = [c for c in abbr if c.isalpha()]
+    if len(letters) < 2 or abbr.casefold() in LEGAL_SUFFIXES:
+        return False
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", full) if w and w[0].isalnum()).upper()
+    caps = "".join(c for c in abbr if c.isupper())
+    if caps and (caps == initials or initials.startswith(caps) or caps.startswith(initials)):
+        return True
+    return full.replace(" ", "").upper().startswith(abbr.upper())

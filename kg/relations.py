@@ -1,0 +1,505 @@
+"""The ``kg_relations`` component: typed deal edges from deal terms and the dependency parse.
+
+For each sentence, each deal-term trigger (``doc.spans["deal_terms"]``) is tied to the
+organizations (``doc.spans["kg_orgs"]``) its clause connects: the clause subject or the
+trigger's possessor on one side, the trigger's complements ("with X", "in X", "to X") on the
+other. The clause around the trigger gives the status (ended / planned / active) and the
+MONEY, PERCENT and DATE entities nearest the trigger give the attributes. Results are plain
+dicts in ``doc._.kg_relations``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kg.cues import Cues, load_cues
+
+if not Doc.has_extension("kg_relations"):
+    Doc.set_extension("kg_relations", default=None)
+
+TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REVSHARE": "revenue-share-capped"}
+CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
+NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
+                       "focus", "club", "offer", "offers", "discount", "preview", "look"}
+PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
+CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "nearest": 0.3}
+
+
+@Language.factory(
+    "kg_relations",
+    requires=["doc.spans", "token.dep"],
+    assigns=["doc._.kg_relations"],
+    default_config={"cues_path": None, "min_confidence": 0.0},
+)
+def make_relation_extractor(nlp: Language, name: str, cues_path: str | None, min_confidence: float):
+    return RelationExtractor(cues=load_cues(cues_path), min_confidence=min_confidence)
+
+
+@dataclass
+class Candidate:
+    type: str
+    source: str
+    target: str
+    status: str
+    confidence: float
+    rule: str
+    sent: Span
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+class RelationExtractor:
+    """Turn deal terms and organization mentions into relation dicts."""
+
+    def __init__(self, cues: Cues, min_confidence: float = 0.0):
+        self.cues = cues
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        orgs = list(doc.spans.get("kg_orgs", []))
+        terms = list(doc.spans.get("deal_terms", []))
+        if len(orgs) < 2 and not any(o.label_ == "REF" for o in orgs):
+            doc._.kg_relations = []
+            return doc
+        ctx = _DocContext(doc, orgs, terms)
+        cands: list[Candidate] = []
+        for si, sent in enumerate(ctx.sents):
+            cands.extend(self._sentence(ctx, si, sent))
+        doc._.kg_relations = [c for c in _finalize(cands) if c["confidence"] >= self.min_confidence]
+        return doc
+
+    # -- per sentence ----------------------------------------------------------------------
+    def _sentence(self, ctx: "_DocContext", si: int, sent: Span) -> list[Candidate]:
+        parties = ctx.parties(sent)
+        if not parties:
+            return []
+        out: list[Candidate] = []
+        triggers = ctx.triggers(si, sent)
+        attr_owner = self._assign_attributes(ctx, sent, triggers)
+        for label, trig in triggers:
+            rtype = TRIGGER_TYPES[label]
+            head = trig.root
+            if self._blocked(ctx, rtype, head, sent):
+                continue
+            status, status_rule = self._status(ctx, rtype, trig, sent)
+            if label == "REVSHARE":
+                cand = self._revenue_share(ctx, si, sent, trig, parties, status)
+                found = [cand] if cand else []
+            else:
+                found = [
+                    Candidate(rtype, a, b, status, conf, f"{rtype}:{how}:{trig.text.lower()}", sent)
+                    for a, b, conf, how in self._pairs(ctx, trig, sent, parties)
+                ]
+            attrs = attr_owner.get(trig.start, {})
+            for c in found:
+                c.rule += f"{status_rule}"
+                c.attrs = self._attrs_for(rtype, attrs)
+                if head.lower_ in PLANNED_TRIGGERS and c.status == "active":
+                    c.status = "planned"
+                out.append(c)
+        return out
+
+    def _blocked(self, ctx: "_DocContext", rtype: str, head: Token, sent: Span) -> bool:
+        """Acquisitions, lawsuits and rivalry in the trigger's clause are not deals; nor an "exclusive interview"."""
+        if rtype == "exclusive-with":
+            noun = head.head if head.dep_ in {"amod", "advmod"} else head
+            return noun.lower_ in NOT_EXCLUSIVE_HEADS
+        if rtype != "partners-with":
+            return False
+        clause = _clause_tokens(head)
+        near = set(clause) | {t.i for t in head.subtree}
+        for label in ("ACQUISITION", "LEGAL", "RIVALRY"):
+            for tok in ctx.term_tokens(label, sent):
+                if tok.i in near or _is_ancestor(tok, head):
+                    if label == "ACQUISITION" and tok.lower_ in {"buy", "buys", "bought", "buying"} and not _has_org_object(ctx, tok):
+                        continue
+                    return True
+        return False
+
+    # -- pairing -------------------------------------------------------------------------
+    def _pairs(self, ctx: "_DocContext", trig: Span, sent: Span, parties: dict[int, str]):
+        head = trig.root
+        noun = head.head if head.dep_ == "amod" else head
+        verb = _clause_verb(noun)
+        clause = _clause_tokens(verb, keep=noun)
+        subj_toks = _subject_tokens(verb)
+        subj = _names(subj_toks, parties)
+        poss = _names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
+        comp = _names({t.i for t in noun.subtree} - {t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree},
+                      parties)
+        objs = _names(set(clause) - subj_toks, parties)
+        pairs: list[tuple[str, str, float, str]] = []
+        if poss:
+            others = [n for n in (comp or objs or subj) if n not in poss]
+            pairs += [(p, o, CONFIDENCE["possessor"], "possessor") for p in poss for o in others]
+        if not pairs and subj:
+            others = [n for n in (comp or objs) if n not in subj]
+            pairs += [(s, o, CONFIDENCE["subject-object"], "subject-object") for s in subj for o in others]
+            if not pairs and len(subj) > 1:
+                pairs += [(a, b, CONFIDENCE["coordinated"], "coordinated") for i, a in enumerate(subj) for b in subj[i + 1:]]
+        if not pairs and len(comp) > 1:
+            pairs += [(a, b, CONFIDENCE["coordinated"], "between") for i, a in enumerate(comp) for b in comp[i + 1:]]
+        if not pairs:
+            names = _ordered_unique(parties[i] for i in sorted(parties))
+            if len(names) == 2:
+                pairs.append((names[0], names[1], CONFIDENCE["pair"], "sentence-pair"))
+            elif len(names) > 2:
+                left = [parties[i] for i in sorted(parties) if i < trig.start]
+                right = [parties[i] for i in sorted(parties) if i >= trig.end]
+                if left and right and left[-1] != right[0]:
+                    pairs.append((left[-1], right[0], CONFIDENCE["nearest"], "nearest"))
+        out = []
+        for a, b, conf, how in pairs:
+            if a == b:
+                continue
+            if a in ctx.ref_only or b in ctx.ref_only:
+                conf *= 0.9
+            out.append((a, b, conf, how))
+        return out
+
+    def _revenue_share(self, ctx: "_DocContext", si: int, sent: Span, trig: Span, parties: dict[int, str],
+                       status: str) -> Candidate | None:
+        capped, cap_how = ctx.capped(si, sent, trig)
+        if not capped:
+            return None
+        payer, payee, how = _payment_direction(self.cues, trig.root, sent, parties)
+        if not payer or not payee or payer == payee:
+            return None
+        conf = (0.8 if how != "fallback" else 0.5) * (1.0 if cap_how == "same-sentence" else 0.85)
+        return Candidate("revenue-share-capped", payer, payee, status, conf,
+                         f"revenue-share-capped:{how}:cap-{cap_how}:{trig.text.lower()}", sent)
+
+    # -- status --------------------------------------------------------------------------
+    def _status(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> tuple[str, str]:
+        head = trig.root
+        verb = _clause_verb(head.head if head.dep_ == "amod" else head)
+        ancestors = {t.i for t in head.ancestors}
+        for tok in ctx.term_tokens("ENDED", sent):
+            word = tok.lower_
+            if word in {"former", "previous", "prior", "earlier"}:
+                if rtype == "exclusive-with" and (tok.head == head or tok.head == head.head) and tok.i < head.i:
+                    return "ended", f":ended={word}"
+                continue
+            if tok.i in ancestors or (0 < head.i - tok.i <= 3 and word in {"non", "no", "longer", "-"}):
+                return "ended", f":ended={word}"
+            if tok.head == verb and tok.dep_ in {"acomp", "advmod", "neg", "attr"} or tok.i == verb.i and head.dep_ in {"nsubj", "nsubjpass"}:
+                return "ended", f":ended={word}"
+            if word == "longer" and tok.head == verb:
+                return "ended", ":ended=no longer"
+        if head.i >= 2 and ctx.doc[head.i - 1].text == "-" and ctx.doc[head.i - 2].lower_ == "non":
+            return "ended", ":ended=non-exclusive"
+        if head.lower_ == "nonexclusive":
+            return "ended", ":ended=non-exclusive"
+        if rtype == "exclusive-with" and head.i >= 1 and ctx.doc[head.i - 1].lower_ == "from":
+            return "ended", ":ended=from-exclusive"
+        for tok in ctx.term_tokens("PLANNED", sent):
+            if tok.i in ancestors or (tok.head == verb) or (tok.i == verb.i):
+                return "planned", f":planned={tok.lower_}"
+        if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "no" and c.dep_ == "det" for c in head.children):
+            return ("ended" if rtype == "exclusive-with" else "planned"), ":negated"
+        return "active", ""
+
+    # -- attributes ----------------------------------------------------------------------
+    def _assign_attributes(self, ctx: "_DocContext", sent: Span, triggers) -> dict[int, dict[str, str]]:
+        """Each MONEY/PERCENT/DATE entity belongs to the nearest trigger of the sentence."""
+        owners: dict[int, dict[str, str]] = {}
+        if not triggers:
+            return owners
+        anchors = [(t.start, t) for _, t in triggers] + [(t.start, t) for t in ctx.term_spans("CAP", sent)]
+        for ent in sent.ents:
+            if ent.label_ not in {"MONEY", "PERCENT", "DATE"}:
+                continue
+            key, value = self._attribute(ctx, ent)
+            if key is None:
+                continue
+            nearest = min(anchors, key=lambda a: min(abs(a[0] - ent.start), abs(a[1].end - ent.end)))[1]
+            owner = nearest
+            if owner not in [t for _, t in triggers]:  # a cap word: give it to the nearest revenue share
+                rev = [t for lab, t in triggers if lab == "REVSHARE"]
+                owner = min(rev, key=lambda t: abs(t.start - ent.start)) if rev else None
+            if owner is not None:
+                owners.setdefault(owner.start, {}).setdefault(key, value)
+        return owners
+
+    def _attribute(self, ctx: "_DocContext", ent: Span) -> tuple[str | None, str]:
+        text = ent.text.strip()
+        if ent.label_ == "PERCENT":
+            return "percent", text
+        if ent.label_ == "MONEY":
+            low = text.lower()
+            for q in self.cues.amount_qualifiers:
+                if low.startswith(q + " "):
+                    text = text[len(q) + 1:]
+                    break
+            if not any(ch.isdigit() for ch in text):
+                return None, ""
+            return "amount", text
+        prev = ctx.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if not any(ch.isdigit() for ch in text):
+            return None, ""
+        if prev in self.cues.until_preps:
+            return "until", text.removeprefix("the ")
+        if prev in self.cues.since_preps:
+            return "since", text.removeprefix("the ")
+        return None, ""
+
+    def _attrs_for(self, rtype: str, attrs: dict[str, str]) -> dict[str, str]:
+        if rtype == "exclusive-with":
+            return {k: v for k, v in attrs.items() if k in {"until", "since"}}
+        if rtype == "partners-with":
+            return {k: v for k, v in attrs.items() if k != "percent"}
+        return dict(attrs)
+
+
+class _DocContext:
+    """Per-document lookups shared by the sentence rules."""
+
+    def __init__(self, doc: Doc, orgs: list[Span], terms: list[Span]):
+        self.doc = doc
+        self.sents = list(doc.sents)
+        self.orgs = orgs
+        self.terms = terms
+        self.by_label: dict[str, list[Span]] = {}
+        for t in terms:
+            self.by_label.setdefault(t.label_, []).append(t)
+        self.ref_only: set[str] = set()  # names reached only through "it"/"the company" in the current sentence
+        self._sent_index = {s.start: i for i, s in enumerate(self.sents)}
+        self.revshare_sents = {self._sent_of(t) for t in self.by_label.get("REVSHARE", [])}
+
+    def _sent_of(self, span: Span) -> int:
+        return self._sent_index[span.sent.start]
+
+    def term_spans(self, label: str, sent: Span) -> list[Span]:
+        return [t for t in self.by_label.get(label, []) if sent.start <= t.start < sent.end]
+
+    def term_tokens(self, label: str, sent: Span) -> list[Token]:
+        return [t.root for t in self.term_spans(label, sent)]
+
+    def parties(self, sent: Span) -> dict[int, str]:
+        """Token index → canonical name for organization mentions that are parties, not sources."""
+        out: dict[int, str] = {}
+        report = {t.i for t in self.term_tokens("REPORT", sent)}
+        named: set[str] = set()
+        referred: set[str] = set()
+        for span in self.orgs:
+            if not (sent.start <= span.start < sent.end) or not span.kb_id_:
+                continue
+            if _is_source(self.doc, span, report, sent):
+                continue
+            (referred if span.label_ == "REF" else named).add(span.kb_id_)
+            for i in range(span.start, span.end):
+                out[i] = span.kb_id_
+        self.ref_only = referred - named
+        return out
+
+    def triggers(self, si: int, sent: Span) -> list[tuple[str, Span]]:
+        found: list[tuple[str, Span]] = []
+        for label in ("PARTNER", "EXCLUSIVE", "REVSHARE"):
+            found += [(label, t) for t in self.term_spans(label, sent)]
+        for t in self.term_spans("PLANNED", sent):
+            if t.root.lower_ in PLANNED_TRIGGERS:
+                found.append(("PARTNER", t))
+        recent_rev = any(si - 3 <= j <= si for j in self.revshare_sents)
+        if recent_rev:
+            found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
+                      if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
+        found += [("REVSHARE", s) for s in _percent_of_revenue(sent)]
+        # Overlapping triggers of one label count once ("revenue share" and "share").
+        found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
+        kept: list[tuple[str, Span]] = []
+        for label, span in found:
+            if any(l2 == label and span.start < s2.end and s2.start < span.end for l2, s2 in kept):
+                continue
+            kept.append((label, span))
+        return kept
+
+    def capped(self, si: int, sent: Span, trig: Span) -> tuple[bool, str]:
+        caps = [t for t in self.term_tokens("CAP", sent) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
+        if caps:
+            clause = set(_clause_tokens(_clause_verb(trig.root), keep=trig.root))
+            rev_in_sent = [t for t in self.term_spans("REVSHARE", sent)]
+            if any(c.i in clause for c in caps) or len(rev_in_sent) <= 1:
+                return True, "same-sentence"
+        for j in (si + 1, si + 2):
+            if j >= len(self.sents):
+                break
+            nxt = self.sents[j]
+            if self.term_spans("REVSHARE", nxt):
+                break
+            nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
+            if nxt_caps and _anaphoric_subject(nxt):
+                return True, "next-sentence"
+        return False, ""
+
+
+# -- tree helpers ------------------------------------------------------------------------------
+def _clause_verb(tok: Token) -> Token:
+    head = tok
+    while head.dep_ != "ROOT" and head.pos_ not in {"VERB", "AUX"}:
+        head = head.head
+    return head
+
+
+def _clause_tokens(verb: Token, keep: Token | None = None) -> list[int]:
+    """The verb's subtree without embedded clauses (unless the clause holds ``keep``)."""
+    out = [verb.i]
+    for child in verb.children:
+        sub = [t.i for t in child.subtree]
+        if child.dep_ in CLAUSE_DEPS and (keep is None or keep.i not in sub) and child.pos_ in {"VERB", "AUX"}:
+            continue
+        out += sub
+    return out
+
+
+def _subject_tokens(verb: Token) -> set[int]:
+    v = verb
+    for _ in range(4):
+        subj = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+        if subj:
+            return {t.i for c in subj for t in c.subtree if c.dep_ != "expl"}
+        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl"} and v.head is not v:
+            v = v.head
+        else:
+            break
+    return set()
+
+
+def _names(token_ids, parties: dict[int, str]) -> list[str]:
+    return _ordered_unique(parties[i] for i in sorted(token_ids) if i in parties)
+
+
+def _ordered_unique(items) -> list[str]:
+    seen: dict[str, None] = {}
+    for x in items:
+        seen.setdefault(x, None)
+    return list(seen)
+
+
+def _is_ancestor(tok: Token, of: Token) -> bool:
+    return any(a.i == tok.i for a in of.ancestors)
+
+
+def _has_org_object(ctx: _DocContext, verb: Token) -> bool:
+    orgs = {i for s in ctx.orgs for i in range(s.start, s.end)}
+    return any(t.i in orgs for c in verb.children if c.dep_ in {"dobj", "attr"} for t in c.subtree)
+
+
+def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
+    """News outlets cited as sources: "X reported", "told X", "according to X", "(X) -"."""
+    root = span.root
+    if root.head.i in report and root.dep_ in {"nsubj", "dobj", "dative", "pobj", "agent"}:
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in {"to", "by"} and root.head.head.i in report:
+        return True
+    if root.dep_ == "pobj" and root.head.head.lower_ == "according":
+        return True
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before == "(" and after == ")" and span.start - sent.start <= 6
+
+
+def _anaphoric_subject(sent: Span) -> bool:
+    for tok in sent:
+        if tok.dep_ in {"nsubj", "nsubjpass"}:
+            words = {t.lower_ for t in tok.subtree}
+            return bool(words & {"these", "this", "that", "those", "they", "it", "payments", "payment", "share",
+                                 "arrangement", "which", "royalty", "royalties"})
+    return any(t.lower_ in {"that", "which"} for t in sent[:3])
+
+
+def _percent_of_revenue(sent: Span) -> list[Span]:
+    out = []
+    for ent in sent.ents:
+        if ent.label_ != "PERCENT" or ent.end >= sent.end or sent.doc[ent.end].lower_ != "of":
+            continue
+        for tok in sent.doc[ent.end + 1:min(ent.end + 6, sent.end)]:
+            if tok.lower_ in {"revenue", "revenues", "sales", "profits"}:
+                out.append(sent.doc[tok.i:tok.i + 1])
+                break
+    return out
+
+
+def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, str]) -> tuple[str | None, str | None, str]:
+    """(payer, payee, how) for a revenue share."""
+    doc = sent.doc
+    verb = _clause_verb(trig)
+    for child in trig.children:  # "the revenue share A pays B"
+        if child.dep_ == "relcl":
+            verb = child
+    clause = set(_clause_tokens(verb, keep=trig)) | {t.i for t in trig.subtree}
+    payer = payee = None
+    for i in sorted(clause):
+        tok = doc[i]
+        if tok.lower_ in {"from", "by"} and tok.dep_ == "prep":
+            names = _names({t.i for t in tok.subtree}, parties)
+            payer = payer or (names[0] if names else None)
+        if tok.lower_ == "to" and tok.dep_ in {"prep", "dative"}:
+            names = _names({t.i for t in tok.subtree}, parties)
+            payee = payee or (names[0] if names else None)
+    subj = _names(_subject_tokens(verb), parties)
+    word = verb.lower_
+    if word in cues.receive_verbs:
+        owner = _names({t.i for t in trig.subtree if t.dep_ == "poss"} | {t.i for t in trig.head.subtree if t.dep_ == "poss"}, parties)
+        payee = subj[0] if subj else payee
+        payer = payer or (owner[0] if owner else None)
+        if payer and payee:
+            return payer, payee, "receiver-subject"
+    objs = _names({t.i for c in verb.children if c.dep_ in {"dative", "dobj", "iobj"} for t in c.subtree}, parties)
+    poss = _names({t.i for c in trig.children if c.dep_ == "poss" for t in c.subtree}, parties)
+    if poss and not payer:
+        payer = poss[0]
+    if word in cues.pay_verbs or verb.lemma_ in {"pay", "make", "share", "continue"}:
+        payer = payer or (subj[0] if subj else None)
+        payee = payee or next((o for o in objs if o != payer), None)
+    if payer and payee:
+        return payer, payee, "payer-subject" if not poss else "possessor"
+    names = _ordered_unique(parties[i] for i in sorted(parties))
+    if subj and len(names) == 2:
+        other = [n for n in names if n != subj[0]]
+        return subj[0], other[0] if other else None, "fallback"
+    return None, None, "none"
+
+
+# -- aggregation -------------------------------------------------------------------------------
+def _finalize(cands: list[Candidate]) -> list[dict]:
+    """One relation per (type, pair) with all its evidence; symmetric pairs in sorted order."""
+    grouped: dict[tuple[str, str, str], list[Candidate]] = {}
+    for c in cands:
+        a, b = c.source, c.target
+        if c.type != "revenue-share-capped" and b < a:
+            a, b = b, a
+        grouped.setdefault((c.type, a, b), []).append(c)
+    out = []
+    for (rtype, a, b), items in grouped.items():
+        statuses = [c.status for c in items]
+        if rtype == "exclusive-with" and "ended" in statuses:
+            status = "ended"
+        elif "active" in statuses:
+            status = "active"
+        elif "planned" in statuses:
+            status = "planned"
+        else:
+            status = "ended"
+        attrs: dict[str, str] = {}
+        for c in items:
+            for k, v in c.attrs.items():
+                attrs.setdefault(k, v)
+        conf = 1.0
+        evidence = []
+        seen = set()
+        for c in items:
+            if (c.sent.start_char, c.status) in seen:
+                continue
+            seen.add((c.sent.start_char, c.status))
+            conf *= 1.0 - c.confidence
+            evidence.append({
+                "sentence": c.sent.text, "start": c.sent.start_char, "end": c.sent.end_char,
+                "status": c.status, "rule": c.rule, "confidence": round(c.confidence, 3),
+            })
+        out.append({
+            "type": rtype, "source": a, "target": b, "status": status, "attrs": attrs,
+            "confidence": round(1.0 - conf, 3), "evidence": evidence,
+        })
+    return out

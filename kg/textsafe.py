@@ -1,0 +1,259 @@
+"""Helpers for untrusted bytes and text: binary sniffing, encoding detection, HTML to text, XML-safe text.
+
+Nothing here touches the file system; ``kg.io`` reads files and calls these.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+
+# Characters XML 1.0 forbids: C0 controls except tab/newline/return, lone surrogates, U+FFFE/U+FFFF.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+# First bytes of binary formats people drop into article folders.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive (or .docx/.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office (.doc/.xls) file"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"\x7fELF", "executable"),
+    (b"{\\rtf", "RTF document"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Bytes Windows-1252 leaves undefined; text containing them is not cp1252.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def strip_xml_invalid(text: str) -> str:
+    """Remove the characters XML 1.0 does not allow (C0 controls but tab/LF/CR, U+FFFE/FFFF, lone surrogates).
+
+    >>> strip_xml_invalid("Acme\\x00 Corp\\x1b \\ufffe<ok> \\U0001f600\\t\\n")
+    'Acme Corp <ok> \\U0001f600\\t\\n'
+    """
+    return _XML_INVALID.sub("", text)
+
+
+def replace_surrogates(text: str) -> str:
+    """Replace lone surrogates (from JSON ``"\\ud800"`` escapes) with U+FFFD, which UTF-8 can encode.
+
+    >>> replace_surrogates("a\\ud800b") == "a\\ufffdb"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The charset an HTML page declares in a ``<meta>`` tag within ``head``, else None.
+
+    >>> declared_charset(b'<meta charset="windows-1252">')
+    'windows-1252'
+    """
+    match = _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The codec named by a byte-order mark at the start of ``head``, else None.
+
+    >>> bom_encoding(b"\\xef\\xbb\\xbfhello"), bom_encoding(b"hello")
+    ('utf-8-sig', None)
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return None
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What kind of binary file ``head`` (the first few KB) starts, or None for text.
+
+    A NUL byte means binary unless a UTF-16/32 byte-order mark says otherwise.
+
+    >>> binary_kind(b"%PDF-1.7 ..."), binary_kind(b"ab\\x00cd"), binary_kind(b"plain text")
+    ('PDF', 'binary data (NUL bytes)', None)
+    """
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head and bom_encoding(head) not in ("utf-16", "utf-32"):
+        return "binary data (NUL bytes)"
+    return None
+
+
+def guess_encoding(data: bytes, declared: str | None = None) -> str:
+    """The codec to decode ``data`` with: BOM, UTF-8, a declared charset, Windows-1252, charset-normalizer.
+
+    Windows-1252 is tried before charset-normalizer when the bytes are mostly ASCII: on short
+    English text with a few high bytes (a "£" in a BBC article) charset-normalizer guesses
+    cp932 or cp775 and garbles it. Falls back to cp1252 (decode with errors="replace").
+
+    >>> guess_encoding("Fee: £15.8m".encode("cp1252")), guess_encoding("naïve".encode())
+    ('cp1252', 'utf-8')
+    """
+    if bom := bom_encoding(data[:4]):
+        return bom
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multibyte character cut by the end of a sample is still UTF-8.
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"
+    if declared and _codec(declared):
+        return _codec(declared)
+    high = len(_HIGH_BYTE.findall(data))
+    if not _CP1252_UNDEFINED.search(data) and high <= 0.2 * len(data):
+        return "cp1252"
+    from charset_normalizer import from_bytes  # imported lazily: slow, and rarely needed
+
+    best = from_bytes(data).best()
+    return best.encoding if best is not None else "cp1252"
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+# --- HTML to text -------------------------------------------------------------------------
+
+_DROP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas"})
+_BLOCK = frozenset(
+    "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
+    "table thead tbody tfoot tr td th caption blockquote pre figure figcaption address form "
+    "fieldset hr details summary body html".split()
+)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Meta names/properties carrying the publication date, best first.
+DATE_META: tuple[str, ...] = (
+    "article:published_time", "og:published_time", "datepublished", "dc.date.issued",
+    "dc.date", "date", "pubdate", "publishdate", "publish-date",
+)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []  # finished paragraphs
+        self.current: list[str] = []
+        self.drop_depth = 0
+        self.pre_depth = 0
+        self.in_title = False
+        self.title_parts: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.time_datetime: str | None = None
+        self.charset: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag in _DROP and tag not in _VOID:
+            self.drop_depth += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "meta":
+            self._meta(a)
+        elif tag == "time" and a.get("datetime") and self.time_datetime is None:
+            self.time_datetime = a["datetime"]
+        elif tag == "br" and not self.drop_depth:
+            self.current.append("\n")
+        if tag in _BLOCK:
+            self._break()
+        if tag == "pre":
+            self.pre_depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP and self.drop_depth:
+            self.drop_depth -= 1
+        elif tag == "title":
+            self.in_title = False
+        elif tag == "pre" and self.pre_depth:
+            self.pre_depth -= 1
+        if tag in _BLOCK:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title_parts.append(data)
+        elif not self.drop_depth:
+            self.current.append(data if self.pre_depth else re.sub(r"[ \t\r\n\f]+", " ", data))
+
+    def _meta(self, a: dict[str, str]) -> None:
+        if "charset" in a:
+            self.charset = a["charset"]
+        elif a.get("http-equiv", "").lower() == "content-type" and "charset=" in a.get("content", ""):
+            self.charset = a["content"].split("charset=", 1)[1].split(";")[0]
+        key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
+        if key and "content" in a and key not in self.meta:
+            self.meta[key] = a["content"]
+
+    def _break(self) -> None:
+        text = "".join(self.current)
+        lines = [" ".join(line.split()) if not self.pre_depth else line.rstrip() for line in text.split("\n")]
+        block = "\n".join(line for line in lines if line.strip())
+        if block:
+            self.blocks.append(block)
+        self.current = []
+
+
+class HtmlText:
+    """Text, title, published date and declared charset of one HTML page."""
+
+    def __init__(self, text: str, title: str | None, published: dt.date | None, charset: str | None):
+        self.text, self.title, self.published, self.charset = text, title, published, charset
+
+
+def html_to_text(html: str | Iterable[str]) -> HtmlText:
+    """Visible text of an HTML page (``html`` as one string or as chunks), blocks separated by blank lines.
+
+    Scripts, styles, noscript and templates are dropped; the title comes from ``og:title`` or
+    ``<title>``; the date from the usual meta tags (``DATE_META``) or the first ``<time datetime>``.
+
+    >>> page = html_to_text('<title>Deal</title><meta property="article:published_time" '
+    ...     'content="2026-04-27T09:00Z"><script>alert(1)</script><p>Acme &amp; Beta</p><p>sign.</p>')
+    >>> page.text, page.title, page.published
+    ('Acme & Beta\\n\\nsign.', 'Deal', datetime.date(2026, 4, 27))
+    """
+    parser = _TextExtractor()
+    for chunk in [html] if isinstance(html, str) else html:
+        parser.feed(chunk)
+    parser.close()
+    parser._break()
+    title = parser.meta.get("og:title") or " ".join("".join(parser.title_parts).split()) or None
+    published = next(
+        (d for key in DATE_META if (d := parse_date(parser.meta.get(key))) is not None),
+        parse_date(parser.time_datetime),
+    )
+    return HtmlText("\n\n".join(parser.blocks), title, published, parser.charset)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """An ISO date (or datetime) string to a date; None when absent or unreadable.
+
+    >>> parse_date("2026-04-27T10:00:00Z"), parse_date("soon")
+    (datetime.date(2026, 4, 27), None)
+    """
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
