@@ -1,0 +1,230 @@
+"""The ``kg`` command line: one library call per command."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import KGError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and query knowledge graphs of deal news.")
+console = Console()
+err = Console(stderr=True)
+
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy model name or path (default: en_core_web_sm, else the PyPI re-upload).")]
+
+
+def cli_errors(fn):
+    """Turn a KGError into one line on stderr and exit code 1: no traceback for bad input."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KGError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal and False)
+
+
+@app.command()
+@cli_errors
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders of articles (.txt, .md, .html, .jsonl), or - for stdin.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder for graph.html, graph.graphml, graph.json.")] = Path("out"),
+    model: ModelOpt = None,
+    min_confidence: Annotated[float, typer.Option(help="Drop edges whose confidence is below this.")] = 0.0,
+    html_max_nodes: Annotated[Optional[int], typer.Option(help="Keep only the N most connected organizations in the HTML.")] = None,
+) -> None:
+    """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
+    from kg.api import build as build_graph
+
+    total = _count_inputs(inputs)
+    with _progress() as progress:
+        task = progress.add_task("extracting", total=total)
+        graph = build_graph([str(p) for p in inputs], model=model, min_confidence=min_confidence,
+                            progress=lambda _r: progress.advance(task))
+    out.mkdir(parents=True, exist_ok=True)
+    graph.to_graphml(out / "graph.graphml")
+    graph.to_json(out / "graph.json")
+    graph.to_html(out / "graph.html", max_nodes=html_max_nodes)
+    print_summary(graph.summary())
+    console.print(f"wrote {out / 'graph.html'}, {out / 'graph.graphml'}, {out / 'graph.json'}")
+
+
+def _count_inputs(paths: list[Path]) -> int | None:
+    """How many documents the progress bar expects (None when unknown, e.g. stdin)."""
+    n = 0
+    for p in paths:
+        if str(p) == "-":
+            return None
+        files = [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else [p]
+        for f in files:
+            if f.suffix.lower() == ".jsonl":
+                try:
+                    with f.open("rb") as fh:
+                        n += sum(1 for line in fh if line.strip())
+                except OSError:
+                    pass
+            elif f.suffix.lower() in {".txt", ".md", ".html", ".htm"}:
+                n += 1
+    return n or None
+
+
+def print_summary(summary: dict) -> None:
+    table = Table(title="kg build", show_lines=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("documents", str(summary["documents"]))
+    table.add_row("organizations", str(summary["organizations"]))
+    for rtype, by_status in sorted(summary["edges"].items()):
+        for status, n in sorted(by_status.items()):
+            table.add_row(f"{rtype} ({status})", str(n))
+    for key in ("skipped",):
+        if key in summary:
+            table.add_row(key, str(summary[key]))
+    console.print(table)
+
+
+@app.command()
+@cli_errors
+def query(
+    graph: Annotated[Path, typer.Argument(help="A graph written by kg build (.graphml or .json).")],
+    involving: Annotated[Optional[str], typer.Option(help="Organization name or alias.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="partners-with, exclusive-with or revenue-share-capped.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="active, ended or planned.")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD: answer from evidence dated on or before this day.")] = None,
+    min_confidence: Annotated[Optional[float], typer.Option(help="Only edges at least this confident.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines instead of a table.")] = False,
+) -> None:
+    """Print the edges of GRAPH that match the filters, with their evidence."""
+    from kg.export import load
+
+    rels = load(graph).relations(type=type, involving=involving, status=status, as_of=as_of,
+                                 min_confidence=min_confidence)
+    if as_json:
+        for r in rels:
+            typer.echo(r.model_dump_json())
+        return
+    table = Table(title=f"{len(rels)} edge(s)", show_lines=True)
+    for col in ("type", "source", "target", "status", "attrs", "conf.", "evidence"):
+        table.add_column(col, overflow="fold")
+    for r in rels:
+        ev = "\n".join(f"[{e.doc_id}{', ' + str(e.published) if e.published else ''}] {e.sentence}" for e in r.evidence[:3])
+        if len(r.evidence) > 3:
+            ev += f"\n… {len(r.evidence) - 3} more"
+        attrs = ", ".join(f"{k}={v}" for k, v in r.attrs.items())
+        table.add_row(r.type, r.source, r.target, r.status, attrs, f"{r.confidence:.2f}", ev)
+    console.print(table)
+
+
+@app.command()
+@cli_errors
+def extract(
+    passages: Annotated[Path, typer.Argument(help="JSON Lines with id, text and optional published.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write predictions (JSON Lines).")] = Path("predicted.jsonl"),
+    model: ModelOpt = None,
+) -> None:
+    """Extract entities and relations from each passage; one JSON line per passage."""
+    from kg.api import extract as extract_results
+    from kg.atomic import atomic_open
+
+    n = 0
+    with _progress() as progress, atomic_open(out) as fh:
+        task = progress.add_task("extracting", total=_count_inputs([passages]))
+        for result in extract_results(str(passages), model=model):
+            fh.write(json.dumps(prediction_row(result), ensure_ascii=False) + "\n")
+            n += 1
+            progress.advance(task)
+    console.print(f"wrote {n} prediction(s) to {out}")
+
+
+def prediction_row(result) -> dict:
+    """The JSON shape of one passage's predictions."""
+    return {
+        "id": result.doc_id,
+        "entities": [{"name": e.name, "aliases": e.aliases} for e in result.entities],
+        "relations": [
+            {"type": r.type, "source": r.source, "target": r.target, "status": r.status, "attrs": r.attrs,
+             "confidence": r.confidence, "evidence": [e.model_dump(mode="json") for e in r.evidence]}
+            for r in result.relations
+        ],
+    }
+
+
+@app.command(name="eval")
+@cli_errors
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines (see the annotation guidelines).")],
+    model: ModelOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every false positive and false negative.")] = False,
+    by_type: Annotated[bool, typer.Option("--by-type", help="Group the error list by edge type.")] = False,
+    curve: Annotated[bool, typer.Option("--curve", help="Precision/recall at confidence thresholds.")] = False,
+    order: Annotated[str, typer.Option(help="together, single (one passage at a time) or shuffled.")] = "together",
+) -> None:
+    """Extract from GOLD's passages and score per type: precision, recall, F1, status and attribute accuracy."""
+    from kg.evaluate import evaluate
+    from kg.nlp import load_pipeline
+
+    report = evaluate(gold, nlp=load_pipeline(model), order=order)
+    data = report.to_dict()
+    if curve:
+        data["curve"] = report.curve()
+    if errors:
+        data["errors"] = [vars(o) for o in report.outcomes if o.kind != "tp" or o.status != o.gold_status]
+        if by_type:
+            data["errors"] = sorted(data["errors"], key=lambda o: (o["type"], o["kind"], o["passage"]))
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        return
+    if errors:
+        _print_errors(data["errors"], by_type)
+    if curve:
+        t = Table(title="confidence curve")
+        for col in ("threshold", "edges", "precision", "recall"):
+            t.add_column(col, justify="right")
+        for row in data["curve"]:
+            t.add_row(f"{row['threshold']:.1f}", str(row["edges"]), f"{row['precision']:.3f}", f"{row['recall']:.3f}")
+        console.print(t)
+    table = Table(title=f"kg eval {gold.name}")
+    for col in ("type", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(col, justify="right" if col != "type" else "left")
+    for rtype, s in data["scores"].items():
+        table.add_row(rtype, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+    console.print(table)
+    console.print(f"status accuracy: {data['status_accuracy']:.3f} over {data['status_matched']} matched edges")
+    console.print(f"attribute accuracy: {data['attribute_accuracy']:.3f} over {data['attributes_scored']} gold attributes on matched edges")
+
+
+def _print_errors(rows: list[dict], by_type: bool) -> None:
+    last = None
+    for o in rows:
+        if by_type and o["type"] != last:
+            console.rule(o["type"])
+            last = o["type"]
+        kind = {"fp": "FALSE POSITIVE", "fn": "FALSE NEGATIVE", "tp": "WRONG STATUS"}[o["kind"]]
+        status = f"status {o['status']} (gold {o['gold_status']})" if o["kind"] == "tp" else (o["status"] or o["gold_status"])
+        console.print(f"[bold]{kind}[/bold] {o['passage']}: {o['type']} {o['source']} → {o['target']} [{status}]", highlight=False)
+        if o["kind"] == "fn":
+            console.print("   expected by gold; no rule produced it", highlight=False)
+        else:
+            console.print(f"   rule: {o['rule']}  confidence {o['confidence']:.2f}", highlight=False)
+            console.print(f"   sentence: {o['sentence']}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()
