@@ -314,9 +314,11 @@ class _Reader:
             try:
                 st = child.stat()
             except FileNotFoundError:
-                if known and child.is_symlink():
-                    self.skip(child, "missing", "broken symlink", "fix or remove the link")
-                continue  # else it vanished since the listing, or is an ignored kind of file
+                if known:
+                    broken = child.is_symlink()
+                    self.skip(child, "missing", "broken symlink" if broken else "file disappeared before it could be read",
+                              "fix or remove the link" if broken else "check the path")
+                continue
             except OSError as exc:
                 self.skip(child, _os_kind(exc), _os_reason(exc), _os_fix(exc))
                 continue
@@ -385,11 +387,11 @@ class _Reader:
             published, chunks = _published_header(chunks)
             yield from self.emit(Document(id=doc_id, text="", published=published, source=str(path)), chunks=chunks)
 
-    def jsonl(self, lines: Iterable[bytes], path: Path | str) -> Iterator[Document]:
+    def jsonl(self, lines: Iterable[bytes], path: Path | str, start: int = 1) -> Iterator[Document]:
         """Documents from JSON Lines, one line at a time; a bad line is skipped, the others read."""
         stem = Path(path).stem
-        for lineno, raw in enumerate(lines, 1):
-            if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+        for lineno, raw in enumerate(lines, start):
+            if lineno == start and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
             if not raw.strip():
                 continue
@@ -432,11 +434,11 @@ class _Reader:
     def stdin(self) -> Iterator[Document]:
         """Documents from standard input: JSON Lines when its first non-blank byte is ``{``, else one text."""
         stream = sys.stdin.buffer
-        first = stream.readline()
+        first, lineno = stream.readline(), 1
         while first and not first.strip():
-            first = stream.readline()
+            first, lineno = stream.readline(), lineno + 1
         if first.lstrip(codecs.BOM_UTF8 + b" \t").startswith(b"{"):
-            yield from self.jsonl(itertools.chain([first], stream), "<stdin>")
+            yield from self.jsonl(itertools.chain([first], stream), "<stdin>", lineno)
         else:
             yield from self.stream(io.BytesIO(first + stream.read()), "<stdin>", "stdin", ".txt")
 
