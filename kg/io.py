@@ -250,7 +250,8 @@ class _Reader:
 
     def item(self, n: int, item: object) -> Iterator[Document]:
         if isinstance(item, Document):
-            yield from self.emit(item.model_copy(update={"text": replace_surrogates(item.text)}), unique=False)
+            text = replace_surrogates(item.text)
+            yield from self.emit(item if text == item.text else item.model_copy(update={"text": text}), unique=False)
         elif isinstance(item, Path) or (isinstance(item, str) and _looks_like_path(item)):
             yield from (self.stdin() if str(item) == "-" else self.path(Path(item)))
         elif isinstance(item, str):
@@ -272,7 +273,7 @@ class _Reader:
         doc_id = self.unique(doc.id) if unique else doc.id
         second = next(parts, None)
         if second is None:
-            yield doc.model_copy(update={"id": doc_id, "text": first})
+            yield doc if (doc_id, first) == (doc.id, doc.text) else doc.model_copy(update={"id": doc_id, "text": first})
             return
         for i, text in enumerate(itertools.chain([first, second], parts), 1):
             yield doc.model_copy(update={"id": f"{doc_id}#{i}", "text": text})
