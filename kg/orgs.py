@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -25,6 +27,35 @@ _TICKER = re.compile(
 )
 _PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
 _PRONOUNS = {"it", "its"}
+_MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
+_PRODUCT_NOUNS = {"platform", "model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
+                  "program", "programme", "chip", "chips", "product", "brand", "service", "device", "phone",
+                  "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _generic_abbreviations(doc: Doc) -> set[str]:
+    """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
+    out = set()
+    for m in re.finditer(r"([A-Za-z][\w\- ]{2,60}?)\s*\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)", doc.text):
+        words = m.group(1).split()
+        abbr = m.group(2)
+        initials = "".join(w[0] for w in re.split(r"[\s\-]+", m.group(1)) if w)[-len(abbr):].upper()
+        if initials != abbr.upper():
+            continue
+        tail = re.split(r"[\s\-]+", m.group(1))[-len(abbr):]
+        if all(w[:1].islower() for w in tail) or abbr.casefold() in _GENERIC_ABBR:
+            out.add(entity_key(abbr))
+            out.add(entity_key(" ".join(tail)))
+    return out
+
+
+_GENERIC_ABBR = {"ai", "agi", "api", "ip", "ugc", "ipo", "llm", "gpu", "saas", "pbc", "esg", "ev", "iot", "ml", "ar", "vr"}
 
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)
@@ -52,35 +83,107 @@ class OrgResolver:
     def __call__(self, doc: Doc) -> Doc:
         spans = self._name_spans(doc)
         groups = self._group(doc, spans)
+        for span in spans:
+            span.kb_id_ = groups["canon"][entity_key(span.text)]
         refs = self._reference_spans(doc, spans)
-        all_spans = [s for s in spans] + refs
-        all_spans.sort(key=lambda s: s.start)
-        for span in all_spans:
-            if span.label_ == "ORG":
-                span.kb_id_ = groups["canon"][entity_key(span.text)]
+        all_spans = sorted(spans + refs, key=lambda s: s.start)
         doc.spans["kg_orgs"] = all_spans
         doc._.kg_entities = groups["entities"]
         return doc
 
     # -- names ---------------------------------------------------------------------------
     def _name_spans(self, doc: Doc) -> list[Span]:
-        org_keys = set()
-        candidates: list[tuple[Span, bool]] = []
+        org_keys = set(self.alias_table)
+        candidates: list[tuple[Span, str]] = []
         for ent in doc.ents:
             if ent.label_ == "ORG" or ent.label_ in ORG_LIKE:
                 for part in self._repair(doc, ent):
-                    is_org = ent.label_ == "ORG"
-                    candidates.append((part, is_org))
-                    if is_org:
+                    candidates.append((part, ent.label_))
+                    if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
-        org_keys |= {k for k in self.alias_table}
+        person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        generic_terms = _generic_abbreviations(doc)
         accepted: list[Span] = []
-        for span, is_org in candidates:
+        for span, label in candidates:
             key = entity_key(span.text)
-            if is_org or key in org_keys:
+            if key in generic_terms or self._is_product(doc, span):
+                continue
+            if label == "ORG" or key in org_keys or self._org_by_shape(span, label, person_words) \
+                    or self._described_as_org(doc, span):
                 accepted.append(Span(doc, span.start, span.end, label="ORG"))
+        accepted += self._list_members(doc, accepted, generic_terms)
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
         return sorted(accepted, key=lambda s: s.start)
+
+    def _described_as_org(self, doc: Doc, span: Span) -> bool:
+        """"Acme, a media company", "the messaging platform Acme", "chipmaker Acme"."""
+        root = span.root
+        org_nouns = self.cues.descriptor_nouns
+        if any(c.dep_ == "appos" and c.lower_ in org_nouns for c in root.children):
+            return True
+        if root.dep_ == "appos" and root.head.lower_ in org_nouns:
+            return True
+        prev = doc[span.start - 1] if span.start > 0 else None
+        return prev is not None and prev.lower_ in org_nouns and prev.head.i in range(span.start, span.end)
+
+    def _list_members(self, doc: Doc, accepted: list[Span], generic: set[str]) -> list[Span]:
+        """Proper names coordinated with an organization ("A, B and C") are organizations too."""
+        taken = {i for s in accepted for i in range(s.start, s.end)}
+        out = []
+        for span in accepted:
+            for conj in span.root.conjuncts:
+                if conj.i in taken or conj.pos_ != "PROPN":
+                    continue
+                left = conj.i
+                while left > 0 and doc[left - 1].dep_ in {"compound", "det"} and doc[left - 1].head.i in range(left, conj.i + 1) \
+                        and (doc[left - 1].pos_ == "PROPN" or doc[left - 1].lower_ == "the"):
+                    left -= 1
+                if doc[left].lower_ == "the":
+                    left += 1
+                piece = doc[left:conj.i + 1]
+                if set(range(piece.start, piece.end)) & taken or not self._plausible(piece):
+                    continue
+                if entity_key(piece.text) in generic or clean_name(piece.text).casefold() in _places():
+                    continue
+                out.append(Span(doc, piece.start, piece.end, label="ORG"))
+                taken.update(range(piece.start, piece.end))
+        return out
+
+    def _org_by_shape(self, span: Span, label: str, person_words: set[str]) -> bool:
+        """Names the model mislabels whose form says organization: "OpenAI", "AMD", a lone "Oracle"."""
+        text = clean_name(span.text)
+        if text.casefold() in _places():
+            return False
+        camel = re.search(r"[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
+        acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
+        if camel or acronym:
+            return True
+        if label == "PERSON":  # a one-word "person" never written as part of a full name
+            return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title
+        if label in {"GPE", "PRODUCT", "FAC", "LOC"}:
+            return len(span) <= 3 and all(t.is_title or t.is_upper for t in span) and label == "GPE"
+        return False
+
+    def _is_product(self, doc: Doc, span: Span) -> bool:
+        """"the Claude maker", "its chatbot Gemini", "Stargate, a ... initiative" name products, not companies."""
+        root = span.root
+        if root.dep_ == "compound" and root.head.lower_ in _MAKER_NOUNS:
+            return True
+        head = root
+        for _ in range(3):  # "the Grok large language model", "the Gemini AI app"
+            if head.dep_ not in {"compound", "amod", "nmod"} or head.head.i == head.i:
+                break
+            head = head.head
+            if head.lower_ in _PRODUCT_NOUNS and head.i > span.end - 1:
+                return True
+        if root.dep_ == "appos" and root.head.lower_ in _PRODUCT_NOUNS:
+            return True
+        if any(c.dep_ == "appos" and c.lower_ in _PRODUCT_NOUNS for c in root.children):
+            return True
+        prev = doc[span.start - 1] if span.start > 0 else None
+        if prev is not None and prev.lower_ in _PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
+            return True
+        return prev is not None and prev.lower_ in _PRODUCT_NOUNS and root.dep_ == "appos"
 
     def _repair(self, doc: Doc, ent: Span) -> list[Span]:
         """Trim articles, possessives and glued headline words; drop generic words."""
@@ -96,7 +199,7 @@ class OrgResolver:
         piece_start = start
         for i in range(start, end):
             tok = doc[i]
-            breaks = tok.lower_ in self.cues.span_breakers and i > start
+            breaks = (tok.lower_ in self.cues.span_breakers or tok.lower_ == "and") and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:
                 breaks = True  # "Microsoft's Azure": owner and unit
             if breaks:
@@ -107,6 +210,9 @@ class OrgResolver:
             pieces.append((piece_start, end))
         out = []
         for s, e in pieces:
+            # "Alphabet-owned", "Seoul-based": a descriptor, not the name
+            if e - s >= 3 and doc[e - 2].text == "-" and doc[e - 1].is_lower:
+                continue
             while e > s and (doc[e - 1].is_punct and doc[e - 1].text != "." or doc[e - 1].lower_ in {"'s", "’s"}):
                 e -= 1
             if e > s and self._plausible(doc[s:e]):
@@ -248,6 +354,10 @@ class OrgResolver:
             span = None
             if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
                 span = doc[tok.i:tok.i + 1]
+            elif tok.tag_ in {"NNS", "NNPS"} and tok.lower_.rstrip("s") in {"compan", "companie", "firm", "giant", "group",
+                                                                           "partner", "side", "startup", "maker"} | self.cues.descriptor_nouns:
+                refs += self._plural_reference(doc, tok, names)
+                continue
             elif tok.lower_ in self.cues.descriptor_nouns and tok.tag_ in {"NN", "NNP"}:
                 span = self._descriptor(doc, tok)
             if span is None:
@@ -258,6 +368,36 @@ class OrgResolver:
                 ref.kb_id_ = target.kb_id_ or clean_name(target.text)
                 refs.append(ref)
         return refs
+
+    def _plural_reference(self, doc: Doc, head, names: list[Span]) -> list[Span]:
+        """"the two companies", "both firms": the last two organizations named together."""
+        left = {t.lower_ for t in head.lefts}
+        if not (left & {"two", "both"}):
+            return []
+        start = min([t.i for t in head.lefts if t.lower_ in {"the", "two", "both"}] + [head.i])
+        before = [s for s in names if s.end <= start]
+        pair: list[str] = []
+        for s in reversed(before):  # latest coordinated pair: "A and B"
+            conj = [c for c in s.root.conjuncts if c.i < s.start]
+            if conj:
+                first = next((n for n in before if n.start <= conj[0].i < n.end), None)
+                if first is not None and first.kb_id_ != s.kb_id_:
+                    pair = [first.kb_id_, s.kb_id_]
+                    break
+        if not pair:
+            for s in reversed(before):
+                if s.kb_id_ not in pair:
+                    pair.append(s.kb_id_)
+                if len(pair) == 2:
+                    break
+        if len(pair) < 2:
+            return []
+        out = []
+        for name in pair:
+            ref = Span(doc, start, head.i + 1, label="REF")
+            ref.kb_id_ = name
+            out.append(ref)
+        return out
 
     def _descriptor(self, doc: Doc, head) -> Span | None:
         left = [t for t in head.lefts]

@@ -105,7 +105,14 @@ class RelationExtractor:
         """Acquisitions, lawsuits and rivalry in the trigger's clause are not deals; nor an "exclusive interview"."""
         if rtype == "exclusive-with":
             noun = head.head if head.dep_ in {"amod", "advmod"} else head
-            return noun.lower_ in NOT_EXCLUSIVE_HEADS
+            if noun.lower_ in NOT_EXCLUSIVE_HEADS:
+                return True
+            doc = head.doc
+            non = head.lower_ == "nonexclusive" or (head.i >= 2 and doc[head.i - 1].text == "-" and doc[head.i - 2].lower_ == "non")
+            if non:  # "a non-exclusive licence" is no exclusivity; "now non-exclusive" ends one
+                window = {t.lower_ for t in doc[max(sent.start, head.i - 8):head.i]}
+                return not (window & {"now", "from", "becomes", "became", "converted", "shifted", "longer"})
+            return False
         if rtype != "partners-with":
             return False
         clause = _clause_tokens(head)
@@ -119,9 +126,11 @@ class RelationExtractor:
         return False
 
     # -- pairing -------------------------------------------------------------------------
-    def _pairs(self, ctx: "_DocContext", trig: Span, sent: Span, parties: dict[int, str]):
+    def _pairs(self, ctx: "_DocContext", trig: Span, sent: Span, parties: dict[int, list[str]]):
         head = trig.root
-        noun = head.head if head.dep_ == "amod" else head
+        noun = _trigger_noun(head)
+        if _back_reference(noun) or _indefinite(noun):
+            return []
         verb = _clause_verb(noun)
         clause = _clause_tokens(verb, keep=noun)
         subj_toks = _subject_tokens(verb)
@@ -139,30 +148,31 @@ class RelationExtractor:
             pairs += [(s, o, CONFIDENCE["subject-object"], "subject-object") for s in subj for o in others]
             if not pairs and len(subj) > 1:
                 pairs += [(a, b, CONFIDENCE["coordinated"], "coordinated") for i, a in enumerate(subj) for b in subj[i + 1:]]
-        if not pairs and len(comp) > 1:
-            pairs += [(a, b, CONFIDENCE["coordinated"], "between") for i, a in enumerate(comp) for b in comp[i + 1:]]
+        joint = _joint_members(noun, parties)
+        if not pairs and len(joint) > 1:
+            pairs += [(a, b, CONFIDENCE["coordinated"], "between") for i, a in enumerate(joint) for b in joint[i + 1:]]
         if not pairs:
-            names = _ordered_unique(parties[i] for i in sorted(parties))
+            names = _names(parties, parties)
             if len(names) == 2:
                 pairs.append((names[0], names[1], CONFIDENCE["pair"], "sentence-pair"))
             elif len(names) > 2:
-                left = [parties[i] for i in sorted(parties) if i < trig.start]
-                right = [parties[i] for i in sorted(parties) if i >= trig.end]
+                left = _names([i for i in parties if i < trig.start], parties)
+                right = _names([i for i in parties if i >= trig.end], parties)
                 if left and right and left[-1] != right[0]:
                     pairs.append((left[-1], right[0], CONFIDENCE["nearest"], "nearest"))
         out = []
         for a, b, conf, how in pairs:
-            if a == b:
+            if a == b or _same_family(a, b):
                 continue
             if a in ctx.ref_only or b in ctx.ref_only:
                 conf *= 0.9
             out.append((a, b, conf, how))
         return out
 
-    def _revenue_share(self, ctx: "_DocContext", si: int, sent: Span, trig: Span, parties: dict[int, str],
+    def _revenue_share(self, ctx: "_DocContext", si: int, sent: Span, trig: Span, parties: dict[int, list[str]],
                        status: str) -> Candidate | None:
         capped, cap_how = ctx.capped(si, sent, trig)
-        if not capped:
+        if not capped or (status == "ended" and cap_how != "same-sentence"):
             return None
         payer, payee, how = _payment_direction(self.cues, trig.root, sent, parties)
         if not payer or not payee or payer == payee:
@@ -174,27 +184,34 @@ class RelationExtractor:
     # -- status --------------------------------------------------------------------------
     def _status(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> tuple[str, str]:
         head = trig.root
-        verb = _clause_verb(head.head if head.dep_ == "amod" else head)
-        ancestors = {t.i for t in head.ancestors}
+        verb = _clause_verb(_trigger_noun(head))
+        ancestors = _governors(head)
+        doc = ctx.doc
+        non_exclusive = head.lower_ == "nonexclusive" or (
+            head.i >= 2 and doc[head.i - 1].text == "-" and doc[head.i - 2].lower_ == "non")
         for tok in ctx.term_tokens("ENDED", sent):
             word = tok.lower_
             if word in {"former", "previous", "prior", "earlier"}:
                 if rtype == "exclusive-with" and (tok.head == head or tok.head == head.head) and tok.i < head.i:
                     return "ended", f":ended={word}"
                 continue
-            if tok.i in ancestors or (0 < head.i - tok.i <= 3 and word in {"non", "no", "longer", "-"}):
+            if word in {"convert", "converts", "converted", "shift", "shifts", "shifted"} and rtype != "exclusive-with":
+                continue
+            if word in {"non", "-"}:
+                continue
+            if tok.i in ancestors or (0 < head.i - tok.i <= 3 and word in {"no", "longer"}):
                 return "ended", f":ended={word}"
             if tok.head == verb and tok.dep_ in {"acomp", "advmod", "neg", "attr"} or tok.i == verb.i and head.dep_ in {"nsubj", "nsubjpass"}:
                 return "ended", f":ended={word}"
             if word == "longer" and tok.head == verb:
                 return "ended", ":ended=no longer"
-        if head.i >= 2 and ctx.doc[head.i - 1].text == "-" and ctx.doc[head.i - 2].lower_ == "non":
+        if non_exclusive:
             return "ended", ":ended=non-exclusive"
-        if head.lower_ == "nonexclusive":
-            return "ended", ":ended=non-exclusive"
-        if rtype == "exclusive-with" and head.i >= 1 and ctx.doc[head.i - 1].lower_ == "from":
+        if rtype == "exclusive-with" and head.i >= 1 and doc[head.i - 1].lower_ == "from":
             return "ended", ":ended=from-exclusive"
         for tok in ctx.term_tokens("PLANNED", sent):
+            if tok.lower_ in {"would", "could", "might", "set"}:
+                continue
             if tok.i in ancestors or (tok.head == verb) or (tok.i == verb.i):
                 return "planned", f":planned={tok.lower_}"
         if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "no" and c.dep_ == "det" for c in head.children):
@@ -277,9 +294,9 @@ class _DocContext:
     def term_tokens(self, label: str, sent: Span) -> list[Token]:
         return [t.root for t in self.term_spans(label, sent)]
 
-    def parties(self, sent: Span) -> dict[int, str]:
-        """Token index → canonical name for organization mentions that are parties, not sources."""
-        out: dict[int, str] = {}
+    def parties(self, sent: Span) -> dict[int, list[str]]:
+        """Token index → canonical names of the organization mentions there that are parties, not sources."""
+        out: dict[int, list[str]] = {}
         report = {t.i for t in self.term_tokens("REPORT", sent)}
         named: set[str] = set()
         referred: set[str] = set()
@@ -290,7 +307,7 @@ class _DocContext:
                 continue
             (referred if span.label_ == "REF" else named).add(span.kb_id_)
             for i in range(span.start, span.end):
-                out[i] = span.kb_id_
+                out.setdefault(i, []).append(span.kb_id_)
         self.ref_only = referred - named
         return out
 
@@ -306,6 +323,7 @@ class _DocContext:
             found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
         found += [("REVSHARE", s) for s in _percent_of_revenue(sent)]
+        found += [("PARTNER", s) for s in _paid_deal(sent)]
         # Overlapping triggers of one label count once ("revenue share" and "share").
         found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
         kept: list[tuple[str, Span]] = []
@@ -326,7 +344,7 @@ class _DocContext:
             if j >= len(self.sents):
                 break
             nxt = self.sents[j]
-            if self.term_spans("REVSHARE", nxt):
+            if self.term_spans("REVSHARE", nxt) or self.term_spans("PAYMENT", nxt) or _percent_of_revenue(nxt):
                 break
             nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
             if nxt_caps and _anaphoric_subject(nxt):
@@ -335,6 +353,62 @@ class _DocContext:
 
 
 # -- tree helpers ------------------------------------------------------------------------------
+def _same_family(a: str, b: str) -> bool:
+    """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
+    wa, wb = a.split(), b.split()
+    return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
+
+
+def _trigger_noun(tok: Token) -> Token:
+    """The noun a trigger word modifies: "licensing" in "licensing agreements" → "agreements"."""
+    while tok.dep_ in {"amod", "compound"} and tok.head.i != tok.i and tok.head.pos_ in {"NOUN", "PROPN"}:
+        tok = tok.head
+    return tok
+
+
+def _back_reference(noun: Token) -> bool:
+    """"As part of the deal", "under the agreement": a deal named before, not a new pair."""
+    if noun.pos_ not in {"NOUN", "PROPN"} or noun.dep_ != "pobj":
+        return False
+    det = [c.lower_ for c in noun.children if c.dep_ in {"det", "poss"}]
+    prep = noun.head.lower_
+    outer = noun.head.head.lower_ if noun.head.head.i != noun.head.i else ""
+    return bool(det) and det[0] in {"the", "this", "that", "these"} and (
+        prep in {"under", "through"} or (prep == "of" and outer in {"part", "terms"}))
+
+
+def _indefinite(noun: Token) -> bool:
+    """"any other partner", "a search for a partner": no particular counterpart."""
+    words = {c.lower_ for c in noun.children if c.dep_ in {"det", "amod"}}
+    if words & {"any", "another", "other", "every", "potential"} and noun.lower_ in {"partner", "partners", "investor", "investors", "supplier", "provider"}:
+        return True
+    return noun.head.lower_ == "for" and noun.head.head.lower_ in {"search", "searching", "looking", "hunt"}
+
+
+def _joint_members(noun: Token, parties: dict[int, list[str]]) -> list[str]:
+    """Members named by the trigger noun itself: "a joint venture of A, B and C", "the A–B venture", "between A and B"."""
+    ids: set[int] = set()
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in {"between", "of", "among"}:
+            ids |= {t.i for t in child.subtree}
+        elif child.dep_ in {"compound", "nmod", "amod"} and child.i < noun.i:
+            ids |= {t.i for t in child.subtree}
+    return _names(ids, parties)
+
+
+def _governors(tok: Token) -> set[int]:
+    """Ancestors of ``tok`` up to the edge of its clause (an adverbial, coordinated or relative clause stops it)."""
+    out: set[int] = set()
+    node = tok
+    while node.head.i != node.i:
+        crossing = node.dep_ in {"advcl", "conj", "relcl", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}
+        node = node.head
+        out.add(node.i)
+        if crossing:
+            break
+    return out
+
+
 def _clause_verb(tok: Token) -> Token:
     head = tok
     while head.dep_ != "ROOT" and head.pos_ not in {"VERB", "AUX"}:
@@ -359,15 +433,15 @@ def _subject_tokens(verb: Token) -> set[int]:
         subj = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
         if subj:
             return {t.i for c in subj for t in c.subtree if c.dep_ != "expl"}
-        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl"} and v.head is not v:
+        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl"} and v.head.i != v.i:
             v = v.head
         else:
             break
     return set()
 
 
-def _names(token_ids, parties: dict[int, str]) -> list[str]:
-    return _ordered_unique(parties[i] for i in sorted(token_ids) if i in parties)
+def _names(token_ids, parties: dict[int, list[str]]) -> list[str]:
+    return _ordered_unique(n for i in sorted(token_ids) if i in parties for n in parties[i])
 
 
 def _ordered_unique(items) -> list[str]:
@@ -409,6 +483,19 @@ def _anaphoric_subject(sent: Span) -> bool:
     return any(t.lower_ in {"that", "which"} for t in sent[:3])
 
 
+def _paid_deal(sent: Span) -> list[Span]:
+    """"A is paying B $300 million to ...": a payment between two parties for a service is a commercial deal."""
+    out = []
+    for tok in sent:
+        if tok.lemma_ not in {"pay", "purchase"} or tok.pos_ != "VERB":
+            continue
+        sub = [t for t in tok.subtree]
+        if any(t.ent_type_ == "MONEY" for t in sub) or any(c.dep_ in {"dative", "dobj"} and c.ent_type_ == "ORG" for c in tok.children):
+            if not any(t.lower_ in {"revenue", "revenues", "royalty", "royalties", "share", "shares", "dividend", "fine", "penalty"} for t in sub):
+                out.append(sent.doc[tok.i:tok.i + 1])
+    return out
+
+
 def _percent_of_revenue(sent: Span) -> list[Span]:
     out = []
     for ent in sent.ents:
@@ -421,7 +508,7 @@ def _percent_of_revenue(sent: Span) -> list[Span]:
     return out
 
 
-def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, str]) -> tuple[str | None, str | None, str]:
+def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, list[str]]) -> tuple[str | None, str | None, str]:
     """(payer, payee, how) for a revenue share."""
     doc = sent.doc
     verb = _clause_verb(trig)
@@ -455,7 +542,7 @@ def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, s
         payee = payee or next((o for o in objs if o != payer), None)
     if payer and payee:
         return payer, payee, "payer-subject" if not poss else "possessor"
-    names = _ordered_unique(parties[i] for i in sorted(parties))
+    names = _names(parties, parties)
     if subj and len(names) == 2:
         other = [n for n in names if n != subj[0]]
         return subj[0], other[0] if other else None, "fallback"

@@ -1,0 +1,175 @@
+"""A faster kg pipeline: parse only the sentences that can hold an edge.
+
+The full pipeline runs tok2vec, tagger, parser, attribute_ruler and lemmatizer on every
+token, but the relation rules read the parse only in sentences with a deal-term trigger and
+an organization (plus a little context). This pipeline:
+
+1. runs the cheap annotators on all text: NER, the statistical sentence splitter
+   (``senter``), kg's line-break rule and the deal-term span ruler;
+2. picks *candidate* sentences (a trigger and an organization-like mention), widened by the
+   context the rules look at (earlier sentences of the paragraph for "it", the next two after
+   a revenue share for its cap), and re-processes each contiguous stretch as its own small
+   Doc through tok2vec → tagger → parser → attribute_ruler → lemmatizer;
+3. copies the tags, lemmas and dependency arcs back into the full Doc (other sentences get a
+   flat tree that keeps their boundaries), then runs ``kg_orgs`` and ``kg_relations`` unchanged.
+
+It is an ordinary ``spacy.Language``, so ``kg.extract.extract_documents(docs, nlp)`` and
+``kg.evaluate.evaluate(..., nlp=nlp)`` work with it as they do with the full pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, POS, TAG
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+from kg.extract import extract_documents as extract_documents  # noqa: PLC0414  (same conversion)
+from kg.nlp import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
+from kg.orgs import ORG_LIKE
+from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
+
+PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE"}
+REF_WORDS = {"it", "its"}
+_COPIED = [TAG, POS, LEMMA, DEP, HEAD]
+
+__all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
+
+
+@Language.factory(
+    "kg_candidate_parse",
+    requires=["doc.ents", "doc.spans", "token.is_sent_start"],
+    assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
+    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2},
+)
+def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
+                          context_after: int):
+    return CandidateParser(nlp, components, context_before=context_before, context_after=context_after)
+
+
+class CandidateParser:
+    """Run the (disabled) tagging and parsing components on candidate sentences only."""
+
+    def __init__(self, nlp: Language, components: list[str], *, context_before: int = 3, context_after: int = 2):
+        self.vocab = nlp.vocab
+        self.procs = [nlp.get_pipe(n) for n in components]
+        self.context_before = context_before
+        self.context_after = context_after
+        self.root, self.dep = self.vocab.strings.add("ROOT"), self.vocab.strings.add("dep")
+        from kg.cues import load_cues
+
+        self.descriptors = load_cues().descriptor_nouns
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            plans = [candidate_regions(doc, self) for doc in batch]
+            subs = [_sub_doc(doc, s, e) for doc, regions in zip(batch, plans) for s, e in regions]
+            for proc in self.procs:
+                subs = list(proc.pipe(subs, batch_size=batch_size)) if hasattr(proc, "pipe") else [proc(d) for d in subs]
+            it = iter(subs)
+            for doc, regions in zip(batch, plans):
+                self._write_back(doc, [(s, e, next(it)) for s, e in regions])
+            yield from batch
+
+    def _write_back(self, doc: Doc, parsed: list[tuple[int, int, Doc]]) -> None:
+        """Parsed stretches keep their annotation; every other sentence becomes a flat tree."""
+        n = len(doc)
+        if n == 0:
+            return
+        starts = numpy.fromiter((t.is_sent_start is True or t.i == 0 for t in doc), dtype=bool, count=n)
+        idx = numpy.arange(n, dtype=numpy.int64)
+        first = numpy.maximum.accumulate(numpy.where(starts, idx, 0))
+        arr = numpy.zeros((n, len(_COPIED)), dtype=numpy.uint64)
+        arr[:, 3] = numpy.where(starts, self.root, self.dep).astype(numpy.uint64)
+        arr[:, 4] = (first - idx).astype(numpy.uint64)  # relative head offsets, two's complement
+        for s, e, sub in parsed:
+            arr[s:e] = sub.to_array(_COPIED)
+        doc.from_array(_COPIED, arr)
+
+
+def _sub_doc(doc: Doc, start: int, end: int) -> Doc:
+    """Tokens ``start:end`` as a new Doc; only the first token and line breaks are fixed sentence starts."""
+    toks = doc[start:end]
+    sub = Doc(doc.vocab, words=[t.text for t in toks], spaces=[bool(t.whitespace_) for t in toks])
+    sub[0].is_sent_start = True
+    return line_breaks(sub)
+
+
+def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
+    """Token ranges ``(start, end)`` to parse: candidate sentences and their context, merged."""
+    sents = list(doc.sents)
+    if not sents:
+        return []
+    sent_of = numpy.empty(len(doc), dtype=numpy.int32)
+    for i, s in enumerate(sents):
+        sent_of[s.start:s.end] = i
+    org_firsts = {e[0].orth for e in doc.ents if e.label_ == "ORG" or e.label_ in ORG_LIKE}
+    triggers: set[int] = set()
+    revshare: set[int] = set()
+    payment: set[int] = set()
+    for span in doc.spans.get(DEAL_TERMS_KEY, []):
+        si = int(sent_of[span.start])
+        if span.label_ in TRIGGER_LABELS or span.label_ == "PLANNED" and any(
+                t.lower_ in PLANNED_TRIGGERS for t in span):
+            triggers.add(si)
+        if span.label_ == "REVSHARE":
+            revshare.add(si)
+        elif span.label_ == "PAYMENT":
+            payment.add(si)
+    triggers |= {si for si in payment if any(si - 3 <= j <= si for j in revshare)}
+    chosen: set[int] = set()
+    for si, sent in enumerate(sents):
+        if si not in triggers and not _percent_of_revenue(sent):
+            continue
+        words = {t.lower_ for t in sent}
+        pronoun = bool(words & REF_WORDS)
+        if not (pronoun or words & cfg.descriptors or any(t.orth in org_firsts for t in sent)):
+            continue
+        chosen.add(si)
+        if pronoun:  # "it" refers back to the latest subject organization of the paragraph
+            para = doc.text.rfind("\n", 0, sent.start_char) + 1
+            j = si - 1
+            while j >= 0 and si - j <= cfg.context_before and sents[j].end_char > para:
+                chosen.add(j)
+                j -= 1
+        if si in revshare:  # a cap may follow in the next sentences ("It is capped at ...")
+            chosen.update(range(si + 1, min(si + 1 + cfg.context_after, len(sents))))
+    regions: list[tuple[int, int]] = []
+    for si in sorted(chosen):
+        s, e = sents[si].start, sents[si].end
+        if regions and regions[-1][1] == s:
+            regions[-1] = (regions[-1][0], e)
+        else:
+            regions.append((s, e))
+    return regions
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(model: str | None = None) -> Language:
+    """The kg pipeline with the parse restricted to candidate sentences (cached per model).
+
+    >>> nlp = load_pipeline()
+    >>> nlp.pipe_names
+    ['senter', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations']
+    """
+    nlp = load_model(model)
+    for name in PARSE_COMPONENTS:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
+    if "senter" in nlp.component_names:
+        nlp.enable_pipe("senter")
+    else:  # a model without a senter: a rule-based splitter instead
+        nlp.add_pipe("sentencizer", name="senter", first=True)
+    nlp.add_pipe("kg_line_breaks", after="senter")
+    add_kg_components(nlp)
+    nlp.add_pipe("kg_candidate_parse", before="kg_orgs",
+                 config={"components": [n for n in PARSE_COMPONENTS if n in nlp.component_names]})
+    return nlp
