@@ -101,7 +101,11 @@ class OrgResolver:
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
-        person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        person_words = set()
+        for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
+            words = [t.lower_ for t in e if t.is_alpha]
+            if e.label_ == "PERSON" and len(words) > 1:
+                person_words.update(words)
         generic_terms = _generic_abbreviations(doc)
         accepted: list[Span] = []
         for span, label in candidates:
@@ -236,7 +240,7 @@ class OrgResolver:
         if not accepted:
             return []
         matcher = PhraseMatcher(self.vocab)
-        texts = {s.text for s in accepted if s.text[:1].isupper()}
+        texts = {s.text for s in accepted}
         matcher.add("ORG", [self.tokenizer(t) for t in texts])
         taken = set()
         for s in accepted:

@@ -138,7 +138,9 @@ class RelationExtractor:
         poss = _names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
         comp = _names({t.i for t in noun.subtree} - {t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree},
                       parties)
-        objs = _names(set(clause) - subj_toks, parties)
+        inside = _apposition_tokens(noun.doc, parties)
+        comp = [n for n in comp if n not in _names(inside, parties) or n in _names(set(parties) - inside, parties)]
+        objs = _names(set(clause) - subj_toks - inside, parties)
         pairs: list[tuple[str, str, float, str]] = []
         if poss:
             others = [n for n in (comp or objs or subj) if n not in poss]
@@ -344,7 +346,8 @@ class _DocContext:
             if j >= len(self.sents):
                 break
             nxt = self.sents[j]
-            if self.term_spans("REVSHARE", nxt) or self.term_spans("PAYMENT", nxt) or _percent_of_revenue(nxt):
+            if self.term_spans("REVSHARE", nxt) or _percent_of_revenue(nxt) or (
+                    self.term_spans("PAYMENT", nxt) and self.parties(nxt)):
                 break
             nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
             if nxt_caps and _anaphoric_subject(nxt):
@@ -353,6 +356,16 @@ class _DocContext:
 
 
 # -- tree helpers ------------------------------------------------------------------------------
+def _apposition_tokens(doc: Doc, parties: dict[int, list[str]]) -> set[int]:
+    """Tokens inside an apposition to a party ("Acme, a group with brands such as X and Y"): not counterparts."""
+    out: set[int] = set()
+    for i in parties:
+        for child in doc[i].children:
+            if child.dep_ == "appos" and child.i not in parties:
+                out |= {t.i for t in child.subtree}
+    return out
+
+
 def _same_family(a: str, b: str) -> bool:
     """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
     wa, wb = a.split(), b.split()
@@ -433,8 +446,8 @@ def _subject_tokens(verb: Token) -> set[int]:
         subj = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
         if subj:
             return {t.i for c in subj for t in c.subtree if c.dep_ != "expl"}
-        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl"} and v.head.i != v.i:
-            v = v.head
+        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl", "pcomp"} and v.head.i != v.i:
+            v = _clause_verb(v.head)
         else:
             break
     return set()
@@ -487,6 +500,9 @@ def _paid_deal(sent: Span) -> list[Span]:
     """"A is paying B $300 million to ...": a payment between two parties for a service is a commercial deal."""
     out = []
     for tok in sent:
+        if tok.lemma_ == "raise" and any(c.lower_ == "from" for c in tok.children) and any(t.ent_type_ == "MONEY" for t in tok.subtree):
+            out.append(sent.doc[tok.i:tok.i + 1])
+            continue
         if tok.lemma_ not in {"pay", "purchase"} or tok.pos_ != "VERB":
             continue
         sub = [t for t in tok.subtree]
