@@ -391,11 +391,13 @@ class _Reader:
     def jsonl(self, lines: Iterable[bytes], path: Path | str, start: int = 1) -> Iterator[Document]:
         """Documents from JSON Lines, one line at a time; a bad line is skipped, the others read."""
         stem = Path(path).stem
+        blank = True
         for lineno, raw in enumerate(lines, start):
             if lineno == start and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
             if not raw.strip():
                 continue
+            blank = False
             row = self.json_row(raw, path, lineno)
             if row is None:
                 continue
@@ -408,6 +410,8 @@ class _Reader:
                 source=_str_or_none(row.get("url")) or str(path),
             )
             yield from self.emit(doc, chunks=[replace_surrogates(row["text"])], line=lineno)
+        if blank:
+            self.skip(path, "empty", "empty file (no JSON lines)", "give one JSON object per line")
 
     def json_row(self, raw: bytes, path: Path | str, lineno: int) -> dict | None:
         try:

@@ -28,8 +28,8 @@ _TICKER = re.compile(
 _PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
 _PRONOUNS = {"it", "its"}
 _MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
-_PRODUCT_NOUNS = {"platform", "model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
-                  "program", "programme", "chip", "chips", "product", "brand", "service", "device", "phone",
+_PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
+                  "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
                   "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
 
 
@@ -107,10 +107,12 @@ class OrgResolver:
             if e.label_ == "PERSON" and len(words) > 1:
                 person_words.update(words)
         generic_terms = _generic_abbreviations(doc)
+        # A name used once as a product ("the Grok model") is a product everywhere in the document.
+        generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)}
         accepted: list[Span] = []
         for span, label in candidates:
             key = entity_key(span.text)
-            if key in generic_terms or self._is_product(doc, span):
+            if key in generic_terms:
                 continue
             if label == "ORG" or key in org_keys or self._org_by_shape(span, label, person_words) \
                     or self._described_as_org(doc, span):
@@ -174,7 +176,8 @@ class OrgResolver:
         if root.dep_ == "compound" and root.head.lower_ in _MAKER_NOUNS:
             return True
         head = root
-        for _ in range(3):  # "the Grok large language model", "the Gemini AI app"
+        det = doc[span.start - 1].lower_ if span.start > 0 else ""
+        for _ in range(3 if det in {"the", "its", "their", "his", "her"} else 0):  # "the Grok model", "its Gemini AI app"
             if head.dep_ not in {"compound", "amod", "nmod"} or head.head.i == head.i:
                 break
             head = head.head

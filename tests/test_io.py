@@ -389,3 +389,11 @@ def test_skip_message_format_and_summary():
 def test_max_doc_chars_must_be_positive():
     with pytest.raises(ValueError):
         list(iter_documents("x", max_doc_chars=0))
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n  \n"])
+def test_empty_jsonl_is_reported(tmp_path, data):
+    p = tmp_path / "d.jsonl"
+    p.write_bytes(data)
+    docs, [skip] = read(p)
+    assert docs == [] and skip.kind == "empty" and skip.line is None
