@@ -45,18 +45,22 @@ __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
     "kg_candidate_parse",
     requires=["doc.ents", "doc.spans", "token.is_sent_start"],
     assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2},
+    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2, "pad": 4},
 )
 def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
-                          context_after: int):
-    return CandidateParser(nlp, components, context_before=context_before, context_after=context_after)
+                          context_after: int, pad: int):
+    return CandidateParser(nlp, components, context_before=context_before, context_after=context_after, pad=pad)
 
 
 class CandidateParser:
     """Run the (disabled) tagging and parsing components on candidate sentences only."""
 
-    def __init__(self, nlp: Language, components: list[str], *, context_before: int = 3, context_after: int = 2):
+    def __init__(self, nlp: Language, components: list[str], *, context_before: int = 3, context_after: int = 2,
+                 pad: int = 4):
         self.vocab = nlp.vocab
+        # tokens of context on each side of a stretch: en_core_web_sm's tok2vec sees 4 neighbours
+        # (depth 4 x window 1), so with 4 the tags and arcs inside equal the full-document ones
+        self.pad = pad
         self.procs = [nlp.get_pipe(n) for n in components]
         self.context_before = context_before
         self.context_after = context_after
@@ -71,15 +75,19 @@ class CandidateParser:
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         for batch in minibatch(docs, batch_size):
             plans = [candidate_regions(doc, self) for doc in batch]
-            subs = [_sub_doc(doc, s, e) for doc, regions in zip(batch, plans) for s, e in regions]
+            subs = [_sub_doc(doc, s, e, self.pad) for doc, regions in zip(batch, plans) for s, e in regions]
             for proc in self.procs:
                 subs = list(proc.pipe(subs, batch_size=batch_size)) if hasattr(proc, "pipe") else [proc(d) for d in subs]
             it = iter(subs)
             for doc, regions in zip(batch, plans):
-                self._write_back(doc, [(s, e, next(it)) for s, e in regions])
+                parsed = []
+                for s, e in regions:
+                    lo = max(s - self.pad, 0)
+                    parsed.append((s, e, next(it).to_array(_COPIED)[s - lo:e - lo]))
+                self._write_back(doc, parsed)
             yield from batch
 
-    def _write_back(self, doc: Doc, parsed: list[tuple[int, int, Doc]]) -> None:
+    def _write_back(self, doc: Doc, parsed: list[tuple[int, int, numpy.ndarray]]) -> None:
         """Parsed stretches keep their annotation; every other sentence becomes a flat tree."""
         n = len(doc)
         if n == 0:
@@ -90,16 +98,24 @@ class CandidateParser:
         arr = numpy.zeros((n, len(_COPIED)), dtype=numpy.uint64)
         arr[:, 3] = numpy.where(starts, self.root, self.dep).astype(numpy.uint64)
         arr[:, 4] = (first - idx).astype(numpy.uint64)  # relative head offsets, two's complement
-        for s, e, sub in parsed:
-            arr[s:e] = sub.to_array(_COPIED)
+        for s, e, rows in parsed:
+            arr[s:e] = rows
         doc.from_array(_COPIED, arr)
 
 
-def _sub_doc(doc: Doc, start: int, end: int) -> Doc:
-    """Tokens ``start:end`` as a new Doc; only the first token and line breaks are fixed sentence starts."""
-    toks = doc[start:end]
+def _sub_doc(doc: Doc, start: int, end: int, pad: int) -> Doc:
+    """Tokens ``start:end`` plus ``pad`` tokens each side as a new Doc.
+
+    The stretch starts and ends a sentence; otherwise only line breaks are fixed, so the parser
+    decides the boundaries inside it as it would in the full document.
+    """
+    lo, hi = max(start - pad, 0), min(end + pad, len(doc))
+    toks = doc[lo:hi]
     sub = Doc(doc.vocab, words=[t.text for t in toks], spaces=[bool(t.whitespace_) for t in toks])
     sub[0].is_sent_start = True
+    sub[start - lo].is_sent_start = True
+    if end < hi:
+        sub[end - lo].is_sent_start = True
     return line_breaks(sub)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.models import SYMMETRIC_TYPES, DocResult, Entity, Evidence, Merge, Mention, Relation
+from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge, Mention, Relation
 from kg.resolve import entity_key, load_alias_table
 
 # Tie-break between evidence of the same day: an ending beats an announcement.
@@ -38,16 +38,18 @@ def _order(ev: dict) -> tuple:
     return (*_date_key(ev), ev["doc_id"], ev["start"], ev["end"])
 
 
-def _derive(evidence: list[dict]) -> dict[str, Any]:
-    """Status, merged attrs and combined confidence of a list of evidence dicts."""
+def _derive(evidence: list[dict], type_: str = "partners-with") -> dict[str, Any]:
+    """Status (from the latest-dated evidence), merged attrs and combined confidence of evidence dicts."""
     ordered = sorted(evidence, key=_date_key)
+    latest = ordered[-1].get("published")
+    status = combine_status(type_, [ev["status"] for ev in ordered if ev.get("published") == latest])
     attrs: dict[str, str] = {}
     for ev in ordered:  # later evidence wins per key
         attrs.update(ev.get("attrs") or {})
     miss = 1.0
     for ev in evidence:
         miss *= 1.0 - float(ev.get("confidence", 0.0))
-    return {"status": ordered[-1]["status"], "attrs": attrs, "confidence": min(1.0, max(0.0, 1.0 - miss))}
+    return {"status": status, "attrs": attrs, "confidence": min(1.0, max(0.0, 1.0 - miss))}
 
 
 def _to_date(value: dt.date | str | None) -> dt.date | None:
@@ -102,7 +104,7 @@ def _put_edge(G: nx.MultiDiGraph, type_: str, u: str, v: str, evidence: list[dic
         else:
             old["attrs"] = {**old.get("attrs", {}), **(ev.get("attrs") or {})}
     data["evidence"].sort(key=_order)
-    data.update(_derive(data["evidence"]))
+    data.update(_derive(data["evidence"], data["type"]))
 
 
 def _move_node(G: nx.MultiDiGraph, old: str, new: str, index: dict[str, str]) -> None:
@@ -232,7 +234,7 @@ def _relation(u: str, v: str, data: dict, as_of: dt.date | None) -> Relation | N
         evidence = [ev for ev in evidence if ev.get("published") is not None and ev["published"] <= as_of]
         if not evidence:
             return None
-    derived = _derive(evidence)
+    derived = _derive(evidence, data["type"])
     return Relation(
         type=data["type"], source=u, target=v, status=derived["status"], attrs=derived["attrs"],
         confidence=derived["confidence"],

@@ -19,6 +19,23 @@ STATUSES: tuple[str, ...] = ("active", "ended", "planned")
 ATTR_KEYS: tuple[str, ...] = ("percent", "amount", "until", "since")
 
 
+def combine_status(rtype: str, statuses: list[str]) -> str:
+    """One status from several same-day readings of an edge.
+
+    An ended exclusivity outweighs a mention of it; any active reading of a partnership
+    outweighs a remark that a part of it ended.
+
+    >>> combine_status("exclusive-with", ["active", "ended"]), combine_status("partners-with", ["ended", "active"])
+    ('ended', 'active')
+    """
+    if rtype == "exclusive-with" and "ended" in statuses:
+        return "ended"
+    for status in ("active", "planned", "ended"):
+        if status in statuses:
+            return status
+    return "active"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

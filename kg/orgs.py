@@ -36,7 +36,14 @@ _PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "ini
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().casefold() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(line.strip().casefold().replace(".", "") for line in raw.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _is_place(text: str) -> bool:
+    """A known place, also as "mainland X" or with dots ("U.S.")."""
+    key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
+    return key in _places()
 
 
 def _generic_abbreviations(doc: Doc) -> set[str]:
@@ -149,7 +156,7 @@ class OrgResolver:
                 piece = doc[left:conj.i + 1]
                 if set(range(piece.start, piece.end)) & taken or not self._plausible(piece):
                     continue
-                if entity_key(piece.text) in generic or clean_name(piece.text).casefold() in _places():
+                if entity_key(piece.text) in generic or _is_place(clean_name(piece.text)):
                     continue
                 out.append(Span(doc, piece.start, piece.end, label="ORG"))
                 taken.update(range(piece.start, piece.end))
@@ -158,8 +165,11 @@ class OrgResolver:
     def _org_by_shape(self, span: Span, label: str, person_words: set[str]) -> bool:
         """Names the model mislabels whose form says organization: "OpenAI", "AMD", a lone "Oracle"."""
         text = clean_name(span.text)
-        if text.casefold() in _places():
+        if _is_place(text):
             return False
+        nxt = span.doc[span.end:span.end + 2]
+        if len(nxt) == 2 and nxt[0].text == "," and _is_place(nxt[1].text) and span.start == span.sent.start:
+            return False  # dateline "SPRINGFIELD, Texas —"
         camel = re.search(r"[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
         acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
         if camel or acronym:

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.cues import Cues, load_cues
+from kg.models import combine_status
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
@@ -325,6 +326,7 @@ class _DocContext:
             found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
         found += [("REVSHARE", s) for s in _percent_of_revenue(sent)]
+        found += [("REVSHARE", s) for s in _shared_revenue(sent)]
         found += [("PARTNER", s) for s in _paid_deal(sent)]
         # Overlapping triggers of one label count once ("revenue share" and "share").
         found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
@@ -512,6 +514,17 @@ def _paid_deal(sent: Span) -> list[Span]:
     return out
 
 
+def _shared_revenue(sent: Span) -> list[Span]:
+    """"A shares a portion of its revenue with B": the verb is the revenue-share trigger."""
+    out = []
+    for tok in sent:
+        if tok.lemma_ in {"share", "split", "pass"} and tok.pos_ == "VERB":
+            if any(t.lower_ in {"revenue", "revenues", "sales", "profits", "proceeds"} for c in tok.children
+                   if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree):
+                out.append(sent.doc[tok.i:tok.i + 1])
+    return out
+
+
 def _percent_of_revenue(sent: Span) -> list[Span]:
     out = []
     for ent in sent.ents:
@@ -538,7 +551,8 @@ def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, l
         if tok.lower_ in {"from", "by"} and tok.dep_ == "prep":
             names = _names({t.i for t in tok.subtree}, parties)
             payer = payer or (names[0] if names else None)
-        if tok.lower_ == "to" and tok.dep_ in {"prep", "dative"}:
+        if tok.lower_ == "to" and tok.dep_ in {"prep", "dative"} or (
+                tok.lower_ == "with" and tok.dep_ == "prep" and tok.head.lemma_ in {"share", "split"}):
             names = _names({t.i for t in tok.subtree}, parties)
             payee = payee or (names[0] if names else None)
     subj = _names(_subject_tokens(verb), parties)
@@ -576,15 +590,7 @@ def _finalize(cands: list[Candidate]) -> list[dict]:
         grouped.setdefault((c.type, a, b), []).append(c)
     out = []
     for (rtype, a, b), items in grouped.items():
-        statuses = [c.status for c in items]
-        if rtype == "exclusive-with" and "ended" in statuses:
-            status = "ended"
-        elif "active" in statuses:
-            status = "active"
-        elif "planned" in statuses:
-            status = "planned"
-        else:
-            status = "ended"
+        status = combine_status(rtype, [c.status for c in items])
         attrs: dict[str, str] = {}
         for c in items:
             for k, v in c.attrs.items():
