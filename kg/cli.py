@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from kg.errors import KGError
+from kg.io import DEFAULT_MAX_DOC_CHARS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and query knowledge graphs of deal news.")
 console = Console()
@@ -48,20 +49,29 @@ def build(
     model: ModelOpt = None,
     min_confidence: Annotated[float, typer.Option(help="Drop edges whose confidence is below this.")] = 0.0,
     html_max_nodes: Annotated[Optional[int], typer.Option(help="Keep only the N most connected organizations in the HTML.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, no outputs written) if any input was skipped.")] = False,
+    max_doc_chars: Annotated[int, typer.Option(min=1, help="Split longer documents at paragraph breaks into parts id#1, id#2…")] = DEFAULT_MAX_DOC_CHARS,
 ) -> None:
     """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
     from kg.api import build as build_graph
+    from kg.io import SkipLog, iter_documents
 
     total = _count_inputs(inputs)
+    skips = SkipLog(echo=lambda line: err.print(f"skipped: {line}", markup=False, highlight=False, soft_wrap=True))
     with _progress() as progress:
         task = progress.add_task("extracting", total=total)
-        graph = build_graph([str(p) for p in inputs], model=model, min_confidence=min_confidence,
-                            progress=lambda _r: progress.advance(task))
+        graph = build_graph(iter_documents(inputs, on_skip=skips, max_doc_chars=max_doc_chars), model=model,
+                            min_confidence=min_confidence, progress=lambda _r: progress.advance(task))
+    summary = {**graph.summary(), "skipped": skips.count}
+    if strict and skips.count:
+        raise KGError(f"{skips.summary()}; --strict: nothing written to {out}")
+    if not summary["documents"]:
+        raise KGError(f"no documents read from {' '.join(map(str, inputs))} ({skips.summary()}); nothing written")
     out.mkdir(parents=True, exist_ok=True)
     graph.to_graphml(out / "graph.graphml")
     graph.to_json(out / "graph.json")
     graph.to_html(out / "graph.html", max_nodes=html_max_nodes)
-    print_summary(graph.summary())
+    print_summary(summary)
     console.print(f"wrote {out / 'graph.html'}, {out / 'graph.graphml'}, {out / 'graph.json'}")
 
 

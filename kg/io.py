@@ -109,7 +109,8 @@ class Skip(BaseModel):
     fix: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        path = self.path.replace("\n", "\\n").replace("\r", "\\r")  # keep it one line, whatever the file name
+        where = f"{path}:{self.line}" if self.line is not None else path
         return f"{where}: {self.reason}" + (f" — {self.fix}" if self.fix else "")
 
     def error(self) -> InputError:
