@@ -27,6 +27,8 @@ _TICKER = re.compile(
 )
 _PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
 _PRONOUNS = {"it", "its"}
+_COMPANY_VERBS = {"say", "announce", "agree", "sign", "invest", "partner", "report", "plan", "acquire", "pay",
+                  "receive", "license", "hold", "expect", "confirm", "launch", "strike", "form"}
 _MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
 _PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
                   "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
@@ -44,6 +46,27 @@ def _is_place(text: str) -> bool:
     """A known place, also as "mainland X" or with dots ("U.S.")."""
     key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
     return key in _places()
+
+
+def _listed_as_company(root, org_nouns: frozenset[str]) -> bool:
+    """"publishers such as X", "partners including X", "carriers like X" (X or a later list member)."""
+    node = root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    prep = node.head
+    if node.dep_ != "pobj" or prep.lower_ not in {"as", "including", "like"}:
+        return False
+    owner = prep.head
+    if owner.lower_ == "such":
+        owner = owner.head
+    word = owner.lower_
+    return owner.tag_ == "NNS" and (word in _GROUP_NOUNS or word.rstrip("s") in org_nouns or word[:-3] + "y" in org_nouns)
+
+
+_GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "brands", "outlets", "carriers",
+                "studios", "banks", "automakers", "carmakers", "retailers", "companies", "firms", "startups",
+                "suppliers", "vendors", "developers", "broadcasters", "networks", "labels", "airlines", "insurers",
+                "lenders", "operators", "providers", "platforms", "giants", "rivals", "backers"}
 
 
 def _generic_abbreviations(doc: Doc) -> set[str]:
@@ -173,6 +196,12 @@ class OrgResolver:
         camel = re.search(r"[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
         acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
         if camel or acronym:
+            return True
+        root = span.root
+        if label in {"PRODUCT", "WORK_OF_ART", "FAC", "NORP"} and len(span) == 1 and root.tag_ == "NNP" \
+                and root.dep_ == "nsubj" and root.head.lemma_ in _COMPANY_VERBS:
+            return True  # products and nationalities do not say, sign or invest
+        if _listed_as_company(root, self.cues.descriptor_nouns):
             return True
         if label == "PERSON":  # a one-word "person" never written as part of a full name
             return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title

@@ -1,0 +1,71 @@
+"""The scorer follows the guidelines: names and aliases, symmetric types, duplicates once."""
+
+import json
+
+from kg.evaluate import Passage, evaluate, norm, score
+from kg.models import DocResult, Entity, Relation
+
+
+def passage(relations, entities):
+    return Passage("p1", "Acme and the Globex Corp. (GBX) agreed a deal.", None, entities, relations)
+
+
+GOLD_ENTS = [{"name": "Acme", "aliases": []}, {"name": "Globex", "aliases": ["GBX"]}]
+
+
+def test_norm_strips_the_possessive_and_punctuation():
+    assert norm("The Globex’s.") == "globex"
+
+
+def test_symmetric_match_by_alias_in_either_order():
+    gold = [{"type": "partners-with", "source": "Acme", "target": "Globex", "status": "active"}]
+    pred = DocResult(doc_id="p1", entities=[Entity(name="Globex Corp", aliases=["GBX"])],
+                     relations=[Relation(type="partners-with", source="Globex Corp", target="Acme")])
+    rep = score([passage(gold, GOLD_ENTS)], {"p1": pred})
+    assert rep.scores()["partners-with"]["tp"] == 1 and rep.scores()["overall"]["f1"] == 1.0
+
+
+def test_direction_matters_for_revenue_share_and_duplicates_count_once():
+    gold = [{"type": "revenue-share-capped", "source": "Acme", "target": "Globex", "status": "active"}]
+    pred = DocResult(doc_id="p1", relations=[
+        Relation(type="revenue-share-capped", source="Globex", target="Acme"),
+        Relation(type="revenue-share-capped", source="Globex", target="Acme"),
+    ])
+    s = score([passage(gold, GOLD_ENTS)], {"p1": pred}).scores()["revenue-share-capped"]
+    assert (s["tp"], s["fp"], s["fn"]) == (0, 1, 1)
+
+
+def test_status_and_attribute_accuracy_on_matches():
+    gold = [{"type": "exclusive-with", "source": "Acme", "target": "Globex", "status": "ended", "attrs": {"since": "2019"}}]
+    pred = DocResult(doc_id="p1", relations=[Relation(type="exclusive-with", source="Acme", target="Globex",
+                                                      status="active", attrs={"since": "2019"})])
+    rep = score([passage(gold, GOLD_ENTS)], {"p1": pred}).to_dict()
+    assert rep["status_accuracy"] == 0.0 and rep["attribute_accuracy"] == 1.0
+
+
+def test_evaluate_runs_extraction_on_a_gold_file(tmp_path, nlp):
+    text = "Hooli signed a partnership with Vandelay Industries on Monday."
+    row = {"id": "t1", "text": text, "published": "2025-01-02",
+           "entities": [{"name": "Hooli", "aliases": []}, {"name": "Vandelay Industries", "aliases": []}],
+           "relations": [{"type": "partners-with", "source": "Hooli", "target": "Vandelay Industries", "status": "active"}]}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(row) + "\n")
+    rep = evaluate(gold, nlp=nlp)
+    assert rep.scores()["overall"]["f1"] == 1.0
+
+
+def test_dev_set_meets_the_bar_in_any_order(dev_path, nlp):
+    """Issue 2/3 figures on the shared dev set; the same within 0.05 whatever the order."""
+    f1 = {}
+    for order in ("together", "single", "shuffled"):
+        rep = evaluate(dev_path, nlp=nlp, order=order)
+        f1[order] = rep.scores()["overall"]["f1"]
+        assert rep.to_dict()["status_accuracy"] >= 0.9
+        assert all(rep.scores()[t]["f1"] > 0.5 for t in ("partners-with", "exclusive-with", "revenue-share-capped"))
+    assert f1["together"] >= 0.8
+    assert max(f1.values()) - min(f1.values()) <= 0.05
+
+
+def test_confidence_curve_rises(dev_path, nlp):
+    rows = evaluate(dev_path, nlp=nlp).curve((0.0, 0.7))
+    assert rows[1]["precision"] >= rows[0]["precision"]
