@@ -109,8 +109,9 @@ print(msft.name, msft.aliases)
     code("""
 html_path = OUT / "quickstart_graph.html"
 g.to_html(html_path)
-display(HTML(f'<iframe srcdoc="{html.escape(html_path.read_text(encoding="utf-8"))}" '
-             'style="width:100%;height:520px;border:1px solid #ddd"></iframe>'))
+# srcdoc embeds the file itself, so it shows wherever the notebook runs (no file server needed).
+display(HTML(f'<div><iframe srcdoc="{html.escape(html_path.read_text(encoding="utf-8"))}" '
+             'style="width:100%;height:520px;border:1px solid #ddd"></iframe></div>'))
 """, "html"),
     md("## Save and load\n\nGraphML (or `to_json`) keeps everything, including evidence; `kg.load` reads it back."),
     code("""

@@ -38,10 +38,18 @@ def _has_line(text: str, *needles: str) -> bool:
     return any(all(n in line for n in needles) for line in text.splitlines())
 
 
-def test_kernel_runs_in_this_virtualenv():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys; print(sys.prefix)")])
+def test_kernel_runs_in_this_virtualenv_and_imports_kg():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys; print(sys.prefix)"),
+        nbformat.v4.new_code_cell("import kg; print(kg.__file__)"),
+    ])
     _run(nb)
     assert nb.cells[0].outputs[0].text.strip() == sys.prefix
+    # From notebooks/ the repo root is not on sys.path: kg must come from the (editable) install.
+    kg_file = nb.cells[1].outputs[0].text.strip()
+    assert kg_file == str(ROOT / "kg" / "__init__.py"), (
+        f"the kernel imports kg as {kg_file!r}; reinstall the package: .venv/bin/pip install -e ."
+    )
 
 
 def test_notebook_is_generated_and_has_no_outputs():
