@@ -36,6 +36,15 @@ from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE"}
 REF_WORDS = {"it", "its"}
+# Parse-based triggers of kg.relations, approximated by their word forms (a superset):
+# "A shares its revenue with B", "A is paying B $300 million", "raised $1bn from B".
+_VERB_FORMS = {
+    "share": {"share", "shares", "shared", "sharing", "split", "splits", "splitting", "pass", "passes", "passed",
+              "passing"},
+    "pay": {"pay", "pays", "paid", "paying", "purchase", "purchases", "purchased", "purchasing"},
+    "raise": {"raise", "raises", "raised", "raising"},
+}
+_REVENUE_WORDS = {"revenue", "revenues", "sales", "profits", "proceeds"}
 _COPIED = [TAG, POS, LEMMA, DEP, HEAD]
 
 __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
@@ -119,6 +128,18 @@ def _sub_doc(doc: Doc, start: int, end: int, pad: int) -> Doc:
     return line_breaks(sub)
 
 
+def _lexical_trigger(sent, words: set[str]) -> bool:
+    """Could one of the parse-based trigger rules fire in this sentence?"""
+    if words & _VERB_FORMS["share"] and words & _REVENUE_WORDS:
+        return True
+    money = any(e.label_ == "MONEY" for e in sent.ents)
+    if words & _VERB_FORMS["pay"] and (money or any(e.label_ == "ORG" for e in sent.ents)):
+        return True
+    if words & _VERB_FORMS["raise"] and "from" in words and money:
+        return True
+    return bool(_percent_of_revenue(sent))
+
+
 def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     """Token ranges ``(start, end)`` to parse: candidate sentences and their context, merged."""
     sents = list(doc.sents)
@@ -143,9 +164,9 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     triggers |= {si for si in payment if any(si - 3 <= j <= si for j in revshare)}
     chosen: set[int] = set()
     for si, sent in enumerate(sents):
-        if si not in triggers and not _percent_of_revenue(sent):
-            continue
         words = {t.lower_ for t in sent}
+        if si not in triggers and not _lexical_trigger(sent, words):
+            continue
         pronoun = bool(words & REF_WORDS)
         if not (pronoun or words & cfg.descriptors or any(t.orth in org_firsts for t in sent)):
             continue

@@ -149,7 +149,8 @@ class OrgResolver:
                 accepted.append(Span(doc, span.start, span.end, label="ORG"))
         accepted += self._list_members(doc, accepted, generic_terms)
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
-        return sorted(accepted, key=lambda s: s.start)
+        products = {entity_key(s.text) for s in accepted if self._is_product(doc, s)}
+        return sorted((s for s in accepted if entity_key(s.text) not in products), key=lambda s: s.start)
 
     def _described_as_org(self, doc: Doc, span: Span) -> bool:
         """"Acme, a media company", "the messaging platform Acme", "chipmaker Acme"."""
@@ -229,6 +230,9 @@ class OrgResolver:
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.lower_ in _PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
             return True
+        if prev is not None and prev.lower_ in {"platform", "service", "brand", "unit"} and any(
+                c.dep_ == "poss" for c in prev.children):
+            return True  # "Acme's enterprise platform Frontier"
         return prev is not None and prev.lower_ in _PRODUCT_NOUNS and root.dep_ == "appos"
 
     def _repair(self, doc: Doc, ent: Span) -> list[Span]:

@@ -408,6 +408,8 @@ def _joint_members(noun: Token, parties: dict[int, list[str]]) -> list[str]:
             ids |= {t.i for t in child.subtree}
         elif child.dep_ in {"compound", "nmod", "amod"} and child.i < noun.i:
             ids |= {t.i for t in child.subtree}
+        elif child.dep_ == "acl":  # "an initiative announced by A, B and C"
+            ids |= {t.i for c in child.children if c.dep_ == "agent" for t in c.subtree}
     return _names(ids, parties)
 
 
@@ -416,11 +418,10 @@ def _governors(tok: Token) -> set[int]:
     out: set[int] = set()
     node = tok
     while node.head.i != node.i:
-        crossing = node.dep_ in {"advcl", "conj", "relcl", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}
+        if node.dep_ in {"advcl", "conj", "relcl", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}:
+            break
         node = node.head
         out.add(node.i)
-        if crossing:
-            break
     return out
 
 
