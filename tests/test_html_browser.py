@@ -171,7 +171,21 @@ def test_type_and_status_filters_change_what_is_drawn(open_graph):
     p.page.check("input[data-filter=type-filter][value=partners-with]")
     p.page.check("input[data-filter=status-filter][value=ended]")
     assert p.visible() == everything
-    assert "4 of 4 relations shown" in p.page.locator("#counts").inner_text()
+    assert p.page.locator("#counts").inner_text() == "4 of 4 organizations · 4 of 4 relations shown"
+    p.assert_clean()
+
+
+def test_hide_unlinked_hides_organizations_without_a_shown_relation(open_graph):
+    g = story()
+    g.add(DocResult(doc_id="lonely", entities=[Entity(name="Lonely Corp")]))
+    p = open_graph(g)
+    assert p.drawn() == {"nodes": 5, "edges": 4}
+    p.page.check("#hide-unlinked")
+    assert p.drawn() == {"nodes": 4, "edges": 4}
+    p.page.uncheck("input[data-filter=type-filter][value=partners-with]")  # Delta Air's only relation
+    assert set(p.js("kg.visibleNodeIds()")) == {"Acme Cloud", "Beta Bank", "Gamma Labs"}
+    p.page.uncheck("#hide-unlinked")
+    assert p.drawn()["nodes"] == 5
     p.assert_clean()
 
 
