@@ -50,7 +50,7 @@ def build(
     min_confidence: Annotated[float, typer.Option(help="Drop edges whose confidence is below this.")] = 0.0,
     html_max_nodes: Annotated[Optional[int], typer.Option(help="Keep only the N most connected organizations in the HTML.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, no outputs written) if any input was skipped.")] = False,
-    max_doc_chars: Annotated[int, typer.Option(min=1, help="Split longer documents at paragraph breaks into parts id#1, id#2…")] = DEFAULT_MAX_DOC_CHARS,
+    max_doc_chars: Annotated[int, typer.Option(min=1, max=1_000_000, help="Split longer documents at paragraph breaks into parts id#1, id#2… (spaCy max_length caps it).")] = DEFAULT_MAX_DOC_CHARS,
 ) -> None:
     """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
     from kg.api import build as build_graph

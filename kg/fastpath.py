@@ -165,7 +165,8 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     chosen: set[int] = set()
     for si, sent in enumerate(sents):
         words = {t.lower_ for t in sent}
-        if si not in triggers and not _lexical_trigger(sent, words):
+        lexical = _lexical_trigger(sent, words)
+        if si not in triggers and not lexical:
             continue
         pronoun = bool(words & REF_WORDS)
         if not (pronoun or words & cfg.descriptors or any(t.orth in org_firsts for t in sent)):
@@ -177,7 +178,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
             while j >= 0 and si - j <= cfg.context_before and sents[j].end_char > para:
                 chosen.add(j)
                 j -= 1
-        if si in revshare:  # a cap may follow in the next sentences ("It is capped at ...")
+        if si in revshare or si in payment or lexical:  # a cap may follow ("It is capped at ...")
             chosen.update(range(si + 1, min(si + 1 + cfg.context_after, len(sents))))
     regions: list[tuple[int, int]] = []
     for si in sorted(chosen):

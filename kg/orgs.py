@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.cues import load_cues
-from kg.resolve import LEGAL_SUFFIXES, clean_name, entity_key, load_alias_table
+from kg.resolve import LEGAL_SUFFIXES, clean_name, entity_key, load_alias_table, strip_legal_suffix
 
 ORG_LIKE = {"GPE", "PERSON", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
 _TICKER = re.compile(
@@ -46,6 +46,30 @@ def _is_place(text: str) -> bool:
     """A known place, also as "mainland X" or with dots ("U.S.")."""
     key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
     return key in _places()
+
+
+_PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "cto", "coo", "founder", "co-founder",
+                  "chairman", "chairwoman", "chair", "director", "analyst", "spokesman", "spokeswoman",
+                  "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
+
+
+def _is_person_by_title(span: Span) -> bool:
+    """"Jane Roe, Acme's president", "chief executive Jane Roe": a titled person, not a company."""
+    root = span.root
+    if any(c.dep_ == "appos" and (c.lower_ in _PERSON_TITLES or any(t.lower_ in _PERSON_TITLES for t in c.lefts))
+           for c in root.children):
+        return len(span) >= 2 and all(t.text[:1].isupper() for t in span)
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    return prev is not None and prev.lower_ in _PERSON_TITLES and len(span) >= 2 and prev.dep_ in {"compound", "amod"}
+
+
+def _is_dateline(span: Span) -> bool:
+    """"SPRINGFIELD, Texas —" opens an article with a place."""
+    doc = span.doc
+    nxt = doc[span.end:span.end + 2]
+    return (span.start == span.sent.start and len(nxt) == 2 and nxt[0].text == ","
+            and (_is_place(nxt[1].text) or nxt[1].is_upper and len(nxt[1]) == 2))
 
 
 def _listed_as_company(root, org_nouns: frozenset[str]) -> bool:
@@ -169,7 +193,7 @@ class OrgResolver:
         out = []
         for span in accepted:
             for conj in span.root.conjuncts:
-                if conj.i in taken or conj.pos_ != "PROPN":
+                if conj.i in taken or (conj.pos_ != "PROPN" and not conj.text[:1].isupper()):
                     continue
                 left = conj.i
                 while left > 0 and doc[left - 1].dep_ in {"compound", "det"} and doc[left - 1].head.i in range(left, conj.i + 1) \
@@ -191,10 +215,8 @@ class OrgResolver:
         text = clean_name(span.text)
         if _is_place(text):
             return False
-        nxt = span.doc[span.end:span.end + 2]
-        if len(nxt) == 2 and nxt[0].text == "," and _is_place(nxt[1].text) and span.start == span.sent.start:
-            return False  # dateline "SPRINGFIELD, Texas —"
-        camel = re.search(r"[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
+        camel = re.search(r"(?<!^M)(?<!^Ma)(?<! M)(?<! Ma)[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
+        camel = camel and not (label == "PERSON" and len(span) > 1)  # "Jo McAdam" is a person
         acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
         if camel or acronym:
             return True
@@ -271,6 +293,8 @@ class OrgResolver:
 
     def _plausible(self, span: Span) -> bool:
         text = clean_name(span.text)
+        if _is_person_by_title(span) or _is_dateline(span):
+            return False
         if not text or text.casefold() in self.cues.generic_orgs:
             return False
         if not any(ch.isupper() for ch in text) or text[0].isdigit():
@@ -286,7 +310,7 @@ class OrgResolver:
         if not accepted:
             return []
         matcher = PhraseMatcher(self.vocab)
-        texts = {s.text for s in accepted}
+        texts = {s.text for s in accepted} | {strip_legal_suffix(s.text) for s in accepted}
         matcher.add("ORG", [self.tokenizer(t) for t in texts])
         taken = set()
         for s in accepted:

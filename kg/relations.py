@@ -26,7 +26,8 @@ CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
 PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
-CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "nearest": 0.3}
+CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "speaker": 0.45,
+              "nearest": 0.3}
 
 
 @Language.factory(
@@ -134,6 +135,8 @@ class RelationExtractor:
             return []
         verb = _clause_verb(noun)
         clause = _clause_tokens(verb, keep=noun)
+        if trig.end - trig.start > 1:  # "co-develops": the clause of the trigger's last word too
+            clause = sorted(set(clause) | set(_clause_tokens(verb, keep=trig[-1])))
         subj_toks = _subject_tokens(verb)
         subj = _names(subj_toks, parties)
         poss = _names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
@@ -151,9 +154,20 @@ class RelationExtractor:
             pairs += [(s, o, CONFIDENCE["subject-object"], "subject-object") for s in subj for o in others]
             if not pairs and len(subj) > 1:
                 pairs += [(a, b, CONFIDENCE["coordinated"], "coordinated") for i, a in enumerate(subj) for b in subj[i + 1:]]
+        for rel in (c for c in noun.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}):  # "a collaboration that A and B started"
+            if pairs:
+                break
+            rsubj = _names({t.i for c in rel.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}, parties)
+            robjs = [n for n in _names({t.i for t in rel.subtree}, parties) if n not in rsubj]
+            pairs += [(a, b, CONFIDENCE["subject-object"], "relative-clause") for a in rsubj for b in robjs]
+            if not pairs and len(rsubj) > 1:
+                pairs += [(a, b, CONFIDENCE["coordinated"], "relative-clause") for i, a in enumerate(rsubj) for b in rsubj[i + 1:]]
         joint = _joint_members(noun, parties)
         if not pairs and len(joint) > 1:
             pairs += [(a, b, CONFIDENCE["coordinated"], "between") for i, a in enumerate(joint) for b in joint[i + 1:]]
+        speaker = _speaker(verb, parties)
+        if not pairs and speaker and len(subj) == 1 and subj[0] != speaker and len(_names(parties, parties)) == 2:
+            pairs.append((speaker, subj[0], CONFIDENCE["speaker"], "speaker"))
         if not pairs:
             names = _names(parties, parties)
             if len(names) == 2:
@@ -215,7 +229,8 @@ class RelationExtractor:
         for tok in ctx.term_tokens("PLANNED", sent):
             if tok.lower_ in {"would", "could", "might", "set"}:
                 continue
-            if tok.i in ancestors or (tok.head == verb) or (tok.i == verb.i):
+            if tok.i in ancestors or tok.head == verb or tok.i == verb.i or (
+                    tok.head == verb.head and tok.head.i != verb.i and verb.dep_ in {"advcl", "xcomp", "acl"}):
                 return "planned", f":planned={tok.lower_}"
         if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "no" and c.dep_ == "det" for c in head.children):
             return ("ended" if rtype == "exclusive-with" else "planned"), ":negated"
@@ -454,6 +469,17 @@ def _subject_tokens(verb: Token) -> set[int]:
         else:
             break
     return set()
+
+
+def _speaker(verb: Token, parties: dict[int, list[str]]) -> str | None:
+    """The organization that says a clause: "Acme said Globex would hold exclusive rights"."""
+    node = verb
+    while node.dep_ in {"xcomp", "conj"} and node.head.i != node.i:
+        node = node.head
+    if node.dep_ != "ccomp" or node.head.lemma_ not in {"say", "announce", "confirm", "state", "disclose"}:
+        return None
+    names = _names({t.i for c in node.head.children if c.dep_ == "nsubj" for t in c.subtree}, parties)
+    return names[0] if len(names) == 1 else None
 
 
 def _names(token_ids, parties: dict[int, list[str]]) -> list[str]:
