@@ -2,7 +2,7 @@
 
 >>> import kg
 >>> sorted(kg.__all__)[:3]
-['Document', 'Entity', 'Evidence']
+['DocResult', 'Document', 'Entity']
 """
 
 from kg.api import build, extract

@@ -54,19 +54,22 @@ __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
     "kg_candidate_parse",
     requires=["doc.ents", "doc.spans", "token.is_sent_start"],
     assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2, "pad": 4},
+    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2, "pad": 4,
+                    "entity_context": True},
 )
 def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
-                          context_after: int, pad: int):
-    return CandidateParser(nlp, components, context_before=context_before, context_after=context_after, pad=pad)
+                          context_after: int, pad: int, entity_context: bool):
+    return CandidateParser(nlp, components, context_before=context_before, context_after=context_after, pad=pad,
+                           entity_context=entity_context)
 
 
 class CandidateParser:
     """Run the (disabled) tagging and parsing components on candidate sentences only."""
 
     def __init__(self, nlp: Language, components: list[str], *, context_before: int = 3, context_after: int = 2,
-                 pad: int = 4):
+                 pad: int = 4, entity_context: bool = True):
         self.vocab = nlp.vocab
+        self.entity_context = entity_context
         # tokens of context on each side of a stretch: en_core_web_sm's tok2vec sees 4 neighbours
         # (depth 4 x window 1), so with 4 the tags and arcs inside equal the full-document ones
         self.pad = pad
@@ -180,6 +183,12 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
                 j -= 1
         if si in revshare or si in payment or lexical:  # a cap may follow ("It is capped at ...")
             chosen.update(range(si + 1, min(si + 1 + cfg.context_after, len(sents))))
+    if cfg.entity_context and chosen:
+        # kg_orgs decides per name from every mention ("a product once is a product everywhere"),
+        # so the sentences that mention a candidate's organizations are parsed too.
+        names = [(int(sent_of[e.start]), e.text.lower()) for e in doc.ents if e.label_ == "ORG" or e.label_ in ORG_LIKE]
+        wanted = {text for si, text in names if si in chosen}
+        chosen |= {si for si, text in names if text in wanted}
     regions: list[tuple[int, int]] = []
     for si in sorted(chosen):
         s, e = sents[si].start, sents[si].end

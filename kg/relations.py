@@ -182,7 +182,9 @@ class RelationExtractor:
             if a == b or _same_family(a, b):
                 continue
             if a in ctx.ref_only or b in ctx.ref_only:
-                conf *= 0.9
+                conf *= 0.75  # resolved "it" / "the company": a guess
+            if _maybe_unit(a, b):
+                conf *= 0.6
             out.append((a, b, conf, how))
         return out
 
@@ -387,6 +389,14 @@ def _same_family(a: str, b: str) -> bool:
     """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
     wa, wb = a.split(), b.split()
     return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
+
+
+def _maybe_unit(a: str, b: str) -> bool:
+    """An acronym that may abbreviate a unit of the other party ("ACS" beside "Acme")."""
+    for x, y in ((a, b), (b, a)):
+        if x.isupper() and 2 <= len(x) <= 5 and y[:1].upper() == x[:1] and not y.isupper():
+            return True
+    return False
 
 
 def _trigger_noun(tok: Token) -> Token:

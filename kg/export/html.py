@@ -86,12 +86,16 @@ def build_network(G: nx.MultiDiGraph, keep: list[str]) -> Network:
     """
     net = Network(directed=True)
     kept = set(keep)
+    sub = G.subgraph(keep)
     for node in keep:
         attrs = G.nodes[node]
-        degree = G.degree(node)
+        degree = sub.degree(node)
         net.add_node(
             node, label=node, size=round(10 + 5 * math.sqrt(degree), 1), degree=degree,
             aliases=list(attrs.get("aliases", [])), docs=len(attrs.get("doc_ids", [])),
+            # Unlinked organizations stay out of the simulation (most of a news corpus): the page
+            # lays them out on a grid, so physics only works on the linked part and settles fast.
+            physics=degree > 0,
         )
     pairs: dict[frozenset, int] = {}
     for u, v, key, data in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
