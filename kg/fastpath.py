@@ -30,12 +30,12 @@ from spacy.util import minibatch
 
 from kg.extract import extract_documents as extract_documents  # noqa: PLC0414  (same conversion)
 from kg.nlp import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.orgs import ORG_LIKE
+from kg.orgs import _PRONOUNS, ORG_LIKE
 from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE"}
-REF_WORDS = {"it", "its"}
+_PLURAL_REFS = {"compan", "companie", "firm", "giant", "group", "partner", "side", "startup", "maker"}
 # Parse-based triggers of kg.relations, approximated by their word forms (a superset):
 # "A shares its revenue with B", "A is paying B $300 million", "raised $1bn from B".
 _VERB_FORMS = {
@@ -79,7 +79,7 @@ class CandidateParser:
         self.root, self.dep = self.vocab.strings.add("ROOT"), self.vocab.strings.add("dep")
         from kg.cues import load_cues
 
-        self.descriptors = load_cues().descriptor_nouns
+        self.ref_words = _PRONOUNS | _PLURAL_REFS | load_cues().descriptor_nouns
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -171,11 +171,11 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
         lexical = _lexical_trigger(sent, words)
         if si not in triggers and not lexical:
             continue
-        pronoun = bool(words & REF_WORDS)
-        if not (pronoun or words & cfg.descriptors or any(t.orth in org_firsts for t in sent)):
+        refers = any(w in cfg.ref_words or w.rstrip("s") in cfg.ref_words for w in words)
+        if not (refers or any(t.orth in org_firsts for t in sent)):
             continue
         chosen.add(si)
-        if pronoun:  # "it" refers back to the latest subject organization of the paragraph
+        if refers:  # "it", "the carmaker", "the two companies" refer back within the paragraph
             para = doc.text.rfind("\n", 0, sent.start_char) + 1
             j = si - 1
             while j >= 0 and si - j <= cfg.context_before and sents[j].end_char > para:

@@ -53,6 +53,10 @@ _PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "c
                   "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "lord", "lady", "dame", "rev", "sen",
+               "senator", "rep", "gov", "governor", "judge", "justice", "mayor", "president", "pm"}
+
+
 def _is_person_by_title(span: Span) -> bool:
     """"Jane Roe, Acme's president", "chief executive Jane Roe": a titled person, not a company."""
     root = span.root
@@ -61,6 +65,10 @@ def _is_person_by_title(span: Span) -> bool:
         return len(span) >= 2 and all(t.text[:1].isupper() for t in span)
     doc = span.doc
     prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in _HONORIFICS:
+        return True  # "Mr Smith", "Prof Reddy"
+    if span[0].lower_.rstrip(".") in _HONORIFICS:
+        return True
     return prev is not None and prev.lower_ in _PERSON_TITLES and len(span) >= 2 and prev.dep_ in {"compound", "amod"}
 
 
@@ -155,7 +163,7 @@ class OrgResolver:
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
-        person_words = set()
+        person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in _HONORIFICS}
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
             if e.label_ == "PERSON" and len(words) > 1:
