@@ -83,7 +83,7 @@ class RelationExtractor:
         for label, trig in triggers:
             rtype = TRIGGER_TYPES[label]
             head = trig.root
-            if self._blocked(ctx, rtype, head, sent):
+            if self._blocked(ctx, rtype, trig, sent):
                 continue
             status, status_rule = self._status(ctx, rtype, trig, sent)
             if label == "REVSHARE":
@@ -103,8 +103,9 @@ class RelationExtractor:
                 out.append(c)
         return out
 
-    def _blocked(self, ctx: "_DocContext", rtype: str, head: Token, sent: Span) -> bool:
+    def _blocked(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> bool:
         """Acquisitions, lawsuits and rivalry in the trigger's clause are not deals; nor an "exclusive interview"."""
+        head = trig.root
         if rtype == "exclusive-with":
             noun = head.head if head.dep_ in {"amod", "advmod"} else head
             if noun.lower_ in NOT_EXCLUSIVE_HEADS:
@@ -117,8 +118,7 @@ class RelationExtractor:
             return False
         if rtype != "partners-with":
             return False
-        clause = _clause_tokens(head)
-        near = set(clause) | {t.i for t in head.subtree}
+        near = set(_trigger_clause(trig))
         for label in ("ACQUISITION", "LEGAL", "RIVALRY"):
             for tok in ctx.term_tokens(label, sent):
                 if tok.i in near or _is_ancestor(tok, head):
@@ -134,14 +134,12 @@ class RelationExtractor:
         if _back_reference(noun) or _indefinite(noun):
             return []
         verb = _clause_verb(noun)
-        clause = _clause_tokens(verb, keep=noun)
-        if trig.end - trig.start > 1:  # "co-develops": the clause of the trigger's last word too
-            clause = sorted(set(clause) | set(_clause_tokens(verb, keep=trig[-1])))
         subj_toks = _subject_tokens(verb)
         subj = _names(subj_toks, parties)
+        clause = _trigger_clause(trig)
         poss = _names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
-        comp = _names({t.i for t in noun.subtree} - {t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree},
-                      parties)
+        comp = _names(({t.i for t in noun.subtree} & set(clause))
+                      - {t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
         inside = _apposition_tokens(noun.doc, parties)
         comp = [n for n in comp if n not in _names(inside, parties) or n in _names(set(parties) - inside, parties)]
         objs = _names(set(clause) - subj_toks - inside, parties)
@@ -450,6 +448,16 @@ def _governors(tok: Token) -> set[int]:
     return out
 
 
+def _trigger_clause(trig: Span) -> list[int]:
+    """Token ids of the clause a trigger sits in, without embedded clauses that do not hold it."""
+    noun = _trigger_noun(trig.root)
+    verb = _clause_verb(noun)
+    ids = set(_clause_tokens(verb, keep=noun))
+    if len(trig) > 1:  # "co-develops": the clause of the trigger's last word too
+        ids |= set(_clause_tokens(verb, keep=trig[-1]))
+    return sorted(ids)
+
+
 def _clause_verb(tok: Token) -> Token:
     head = tok
     while head.dep_ != "ROOT" and head.pos_ not in {"VERB", "AUX"}:
@@ -509,7 +517,7 @@ def _is_ancestor(tok: Token, of: Token) -> bool:
 
 def _has_org_object(ctx: _DocContext, verb: Token) -> bool:
     orgs = {i for s in ctx.orgs for i in range(s.start, s.end)}
-    return any(t.i in orgs for c in verb.children if c.dep_ in {"dobj", "attr"} for t in c.subtree)
+    return any(c.i in orgs for c in verb.children if c.dep_ in {"dobj", "attr"})  # "buy Acme", not "buy Acme's chips"
 
 
 def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
