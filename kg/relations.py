@@ -168,7 +168,7 @@ class RelationExtractor:
             pairs.append((speaker, subj[0], CONFIDENCE["speaker"], "speaker"))
         if not pairs:
             names = _names(parties, parties)
-            if len(names) == 2:
+            if len(names) == 2 and not _listed_together(sent, parties, names):
                 pairs.append((names[0], names[1], CONFIDENCE["pair"], "sentence-pair"))
             elif len(names) > 2:
                 left = _names([i for i in parties if i < trig.start], parties)
@@ -389,6 +389,15 @@ def _same_family(a: str, b: str) -> bool:
     return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
 
 
+def _listed_together(sent: Span, parties: dict[int, list[str]], names: list[str]) -> bool:
+    """Both names are items of one list ("A, B or C"): siblings, not counterparts."""
+    for i, found in parties.items():
+        tok = sent.doc[i]
+        if names[0] in found and any(names[1] in parties.get(c.i, []) for c in tok.conjuncts):
+            return True
+    return False
+
+
 def _maybe_unit(a: str, b: str) -> bool:
     """An acronym that may abbreviate a unit of the other party ("ACS" beside "Acme")."""
     for x, y in ((a, b), (b, a)):
@@ -587,7 +596,7 @@ def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, l
     doc = sent.doc
     verb = _clause_verb(trig)
     for child in trig.children:  # "the revenue share A pays B"
-        if child.dep_ == "relcl":
+        if child.dep_ == "relcl" and (child.lower_ in cues.pay_verbs or child.lower_ in cues.receive_verbs):
             verb = child
     clause = set(_clause_tokens(verb, keep=trig)) | {t.i for t in trig.subtree}
     payer = payee = None
