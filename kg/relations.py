@@ -25,6 +25,7 @@ TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REV
 CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
+_START_VERBS = {"start", "begin", "launch", "form", "sign", "strike", "establish", "date", "found", "enter", "forge", "back"}
 PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
 CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "speaker": 0.45,
               "nearest": 0.3}
@@ -68,7 +69,10 @@ class RelationExtractor:
         ctx = _DocContext(doc, orgs, terms)
         cands: list[Candidate] = []
         for si, sent in enumerate(ctx.sents):
-            cands.extend(self._sentence(ctx, si, sent))
+            found = self._sentence(ctx, si, sent)
+            if not found:
+                self._orphan_attributes(ctx, si, sent, cands)
+            cands.extend(found)
         doc._.kg_relations = [c for c in _finalize(cands) if c["confidence"] >= self.min_confidence]
         return doc
 
@@ -102,6 +106,25 @@ class RelationExtractor:
                     c.status = "planned"
                 out.append(c)
         return out
+
+    def _orphan_attributes(self, ctx: "_DocContext", si: int, sent: Span, cands: list[Candidate]) -> None:
+        """"The contract is worth $60 million": attributes of a deal named in a recent sentence."""
+        triggers = ctx.triggers(si, sent)
+        if not triggers or not cands:
+            return
+        owners = self._assign_attributes(ctx, sent, triggers)
+        named = {n for names in ctx.parties(sent).values() for n in names}
+        for label, trig in triggers:
+            attrs = owners.get(trig.start)
+            rtype = TRIGGER_TYPES[label]
+            if not attrs:
+                continue
+            recent = [c for c in cands if c.type == rtype and ctx.sent_index(c.sent) >= si - 3]
+            if named:
+                recent = [c for c in recent if c.source in named or c.target in named]
+            if recent:
+                for k, v in self._attrs_for(rtype, attrs).items():
+                    recent[-1].attrs.setdefault(k, v)
 
     def _blocked(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> bool:
         """Acquisitions, lawsuits and rivalry in the trigger's clause are not deals; nor an "exclusive interview"."""
@@ -242,6 +265,8 @@ class RelationExtractor:
         owners: dict[int, dict[str, str]] = {}
         if not triggers:
             return owners
+        live = [(lab, t) for lab, t in triggers if not (lab == "EXCLUSIVE" and _negated_exclusive(t.root))]
+        triggers = live or triggers
         anchors = [(t.start, t) for _, t in triggers] + [(t.start, t) for t in ctx.term_spans("CAP", sent)]
         for ent in sent.ents:
             if ent.label_ not in {"MONEY", "PERCENT", "DATE"}:
@@ -278,6 +303,9 @@ class RelationExtractor:
             return "until", text.removeprefix("the ")
         if prev in self.cues.since_preps:
             return "since", text.removeprefix("the ")
+        head = ctx.doc[ent.start - 1].head if ent.start > 0 else None
+        if prev in {"in", "to"} and head is not None and head.lemma_ in _START_VERBS:
+            return "since", text.removeprefix("the ")  # "started in 2018", "dates back to 2019"
         return None, ""
 
     def _attrs_for(self, rtype: str, attrs: dict[str, str]) -> dict[str, str]:
@@ -305,6 +333,9 @@ class _DocContext:
 
     def _sent_of(self, span: Span) -> int:
         return self._sent_index[span.sent.start]
+
+    def sent_index(self, sent: Span) -> int:
+        return self._sent_index[sent.start]
 
     def term_spans(self, label: str, sent: Span) -> list[Span]:
         return [t for t in self.by_label.get(label, []) if sent.start <= t.start < sent.end]
@@ -387,6 +418,14 @@ def _same_family(a: str, b: str) -> bool:
     """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
     wa, wb = a.split(), b.split()
     return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
+
+
+def _negated_exclusive(tok: Token) -> bool:
+    """"non-exclusive", or "exclusive" in "from exclusive to non-exclusive"."""
+    doc = tok.doc
+    if tok.lower_ == "nonexclusive" or (tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "non"):
+        return True
+    return tok.i >= 1 and doc[tok.i - 1].lower_ == "from"
 
 
 def _listed_together(sent: Span, parties: dict[int, list[str]], names: list[str]) -> bool:

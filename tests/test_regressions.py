@@ -60,3 +60,18 @@ def test_fixed_failures(nlp, text, rtype, expected):
 def test_not_organizations(nlp, text, not_org):
     names = {e.name for e in extract_text(text, nlp=nlp).entities}
     assert not_org not in names
+
+
+@pytest.mark.parametrize(
+    "text, rtype, key, value",
+    [
+        ("Nokia signed a licensing agreement with Siemens. The contract is worth about $60 million a year.",
+         "partners-with", "amount", "$60 million"),
+        ("The alliance that Nokia and Siemens started in 2018 now covers chips.", "partners-with", "since", "2018"),
+        ("Siemens keeps its licence to Nokia patents, but it is now non-exclusive through 2032.",
+         "partners-with", "until", "2032"),
+    ],
+)
+def test_attributes(nlp, text, rtype, key, value):
+    rels = [r for r in extract_text(text, nlp=nlp).relations if r.type == rtype]
+    assert rels and rels[0].attrs.get(key) == value
