@@ -94,7 +94,8 @@ def main() -> None:
     print(f"to_html: {time.perf_counter() - t:.2f} s, {html.stat().st_size / 1e6:.1f} MB")
     runs = measure(html, args.runs, args.screenshot)
     for r in runs:
-        print(f"  settled in {r['settledMs']} ms; drawn {r['drawn']['nodes']} nodes, {r['drawn']['edges']} edges; "
+        print(f"  settled in {r['settledMs']} ms ({r['iterations']} layout iterations"
+              f"{', time-boxed' if r['timeBoxed'] else ''}); drawn {r['drawn']['nodes']} nodes, {r['drawn']['edges']} edges; "
               f"drag {r['drag_ms_per_move']} ms/move; outside requests {r['outside']}, console errors {r['errors']}")
     print(f"median time to settle: {statistics.median(r['settledMs'] for r in runs):.0f} ms "
           f"(nodes {runs[0]['drawn']['nodes']}, edges {runs[0]['drawn']['edges']})")

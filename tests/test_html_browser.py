@@ -180,6 +180,9 @@ def test_hide_unlinked_hides_organizations_without_a_shown_relation(open_graph):
     g.add(DocResult(doc_id="lonely", entities=[Entity(name="Lonely Corp")]))
     p = open_graph(g)
     assert p.drawn() == {"nodes": 5, "edges": 4}
+    ys = p.js("Object.fromEntries(Object.entries(kg.network.getPositions()).map(([k, v]) => [k, v.y]))")
+    assert ys["Lonely Corp"] > max(y for name, y in ys.items() if name != "Lonely Corp")  # on the grid below
+    assert p.js("kg.network.body.nodes['Lonely Corp'].options.physics") is False
     p.page.check("#hide-unlinked")
     assert p.drawn() == {"nodes": 4, "edges": 4}
     p.page.uncheck("input[data-filter=type-filter][value=partners-with]")  # Delta Air's only relation
