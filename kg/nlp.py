@@ -23,11 +23,13 @@ DEAL_TERMS_KEY = "deal_terms"
 
 @Language.component("kg_line_breaks", requires=[], assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a line break (bullets, headlines, paragraphs)."""
+    """Start a sentence after a line break (bullets, headlines, paragraphs); a colon's list stays in its sentence."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+        elif prev.text == ":":
+            tok.is_sent_start = False
     return doc
 
 

@@ -35,6 +35,9 @@ def pairs(nlp, text, rtype="partners-with"):
         # rivals in another clause are not counterparts
         ("Initech is racing to catch rivals such as Globex and Hooli; in Europe it already co-develops chips with Vandelay Industries.",
          "partners-with", {("Initech", "Vandelay Industries", "active")}),
+        # a list after a colon belongs to its sentence
+        ("Nokia has signed three new partners: Siemens, Ericsson and Philips.",
+         "partners-with", {("Nokia", "Siemens", "active"), ("Ericsson", "Nokia", "active"), ("Nokia", "Philips", "active")}),
         # a back-reference adds no pair
         ("As part of the deal, Globex's networks will return to Initech viewers.", "partners-with", set()),
         # no particular partner
