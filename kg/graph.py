@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 
 from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge, Mention, Relation
-from kg.resolve import entity_key, load_alias_table
+from kg.resolve import entity_key as _entity_key
+from kg.resolve import load_alias_table
+
+# The key index is rebuilt for every document; names repeat, so their keys are memoized.
+entity_key = lru_cache(maxsize=200_000)(_entity_key)
 
 # Tie-break between evidence of the same day: an ending beats an announcement.
 _STATUS_RANK = {"planned": 0, "active": 1, "ended": 2}
