@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.errors import KGError
 from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge, Mention, Relation
 from kg.resolve import entity_key as _entity_key
 from kg.resolve import load_alias_table
@@ -60,7 +61,10 @@ def _derive(evidence: list[dict], type_: str = "partners-with") -> dict[str, Any
 def _to_date(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise KGError(f"as_of: {value!r} is not a date; use YYYY-MM-DD") from None
 
 
 # --------------------------------------------------------------------------- nodes

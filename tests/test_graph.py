@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from kg.errors import KGError
 from kg.graph import KnowledgeGraph, add_result, relations, resolve
 from kg.models import DocResult, Entity, Evidence, Mention, Relation
 
@@ -184,3 +185,8 @@ def test_summary_counts():
     assert s == {"documents": 4, "organizations": 4, "relations": 3, "evidence": 4,
                  "edges": {"exclusive-with": {"ended": 1}, "partners-with": {"active": 1, "planned": 1}}}
     assert relations(_history().nx, type="revenue-share-capped") == []
+
+
+def test_as_of_rejects_a_non_date_with_a_kg_error():
+    with pytest.raises(KGError, match="YYYY-MM-DD"):
+        _history().relations(as_of="yesterday")
