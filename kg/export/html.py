@@ -12,15 +12,17 @@ import math
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from pyvis.network import Network
 
 from kg.atomic import atomic_write_text
 from kg.export.files import edge_id
 from kg.graph import KnowledgeGraph
 from kg.models import RELATION_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 TYPE_COLORS = {"partners-with": "#2b7bb9", "exclusive-with": "#d0413a", "revenue-share-capped": "#2e9d4a"}
 TYPE_LABELS = {"partners-with": "partners", "exclusive-with": "exclusive", "revenue-share-capped": "revenue share"}
@@ -84,6 +86,8 @@ def build_network(G: nx.MultiDiGraph, keep: list[str]) -> Network:
     (it rewrites ``size`` and pops ``weight``) and would copy our list-valued attributes.
     ``directed=True`` also skips pyvis's duplicate check, which would drop parallel typed edges.
     """
+    from pyvis.network import Network  # imported here: pyvis pulls in IPython (~0.4 s), kg.load needs neither
+
     net = Network(directed=True)
     kept = set(keep)
     sub = G.subgraph(keep)
