@@ -42,6 +42,44 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal and False)
 
 
+# -- engine and store options (kg.engine, kg.store) -------------------------------------------
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="SQLite store: keep results, skip documents already in it (by content hash).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (dask: workers of the local cluster).")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local (this machine) or dask (a dask.distributed cluster).")]
+SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask).")]
+
+
+@app.command()
+@cli_errors
+def add(
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders of articles to add.")],
+    store: Annotated[Path, typer.Option("--store", help="The SQLite store to add to (created if missing).")],
+    out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Also rewrite graph.html, graph.graphml, graph.json here.")] = None,
+    model: ModelOpt = None,
+    jobs: JobsOpt = 1,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Add INPUTS to the store (only documents it lacks are extracted); with -o, rewrite the outputs."""
+    from kg.api import add as add_documents
+    from kg.store import Store
+
+    with _progress() as progress:
+        task = progress.add_task("extracting", total=_count_inputs(inputs))
+        added, skipped = add_documents([str(p) for p in inputs], store=store, model=model, jobs=jobs, engine=engine,
+                                       scheduler=scheduler, progress=lambda _r: progress.advance(task))
+    console.print(f"added {added} document(s) to {store}; {skipped} already there")
+    if out is not None:
+        with Store(store) as st:
+            graph = st.graph()
+        out.mkdir(parents=True, exist_ok=True)
+        graph.to_graphml(out / "graph.graphml")
+        graph.to_json(out / "graph.json")
+        graph.to_html(out / "graph.html")
+        print_summary(graph.summary())
+        console.print(f"wrote {out / 'graph.html'}, {out / 'graph.graphml'}, {out / 'graph.json'}")
+
+
 @app.command()
 @cli_errors
 def build(
@@ -52,6 +90,10 @@ def build(
     html_max_nodes: Annotated[Optional[int], typer.Option(help="Keep only the N most connected organizations in the HTML.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1, no outputs written) if any input was skipped.")] = False,
     max_doc_chars: Annotated[int, typer.Option(min=1, max=1_000_000, help="Split longer documents at paragraph breaks into parts id#1, id#2… (spaCy max_length caps it).")] = DEFAULT_MAX_DOC_CHARS,
+    store: StoreOpt = None,
+    jobs: JobsOpt = 1,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
     from kg.api import build as build_graph
@@ -62,7 +104,8 @@ def build(
     with _progress() as progress:
         task = progress.add_task("extracting", total=total)
         graph = build_graph(iter_documents(inputs, on_skip=skips, max_doc_chars=max_doc_chars), model=model,
-                            min_confidence=min_confidence, progress=lambda _r: progress.advance(task))
+                            min_confidence=min_confidence, progress=lambda _r: progress.advance(task),
+                            store=store, jobs=jobs, engine=engine, scheduler=scheduler)
     summary = {**graph.summary(), "skipped": skips.count}
     if strict and skips.count:
         raise KGError(f"{skips.summary()}; --strict: nothing written to {out}")

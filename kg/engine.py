@@ -210,25 +210,28 @@ def run(
 
 def build_graph(
     docs: Iterable[Document], *, store: str | os.PathLike | Store | None = None,
-    on_result: Callable[[Document, DocResult], None] | None = None, **options: Any,
+    on_result: Callable[[Document, DocResult], None] | None = None,
+    select: Callable[[DocResult], DocResult] | None = None, **options: Any,
 ) -> KnowledgeGraph:
     """Run an engine over ``docs`` and merge the results into a graph, or into ``store`` first.
 
     With a store, documents already in it (same content hash) are skipped and the graph is
-    the graph of everything in the store.
+    the graph of everything in the store. ``select`` (e.g. a confidence filter) shapes what
+    enters the graph; the store always keeps the full results.
     """
     from kg.graph import KnowledgeGraph
 
+    select = select or (lambda r: r)
     if store is None:
         graph = KnowledgeGraph()
         for doc, result in run(docs, **options):
-            graph.add(result)
+            graph.add(select(result))
             if on_result:
                 on_result(doc, result)
         return graph
     with _open_store(store) as st:
         ingest(st, docs, on_result=on_result, **options)
-        return st.graph()
+        return KnowledgeGraph.from_results(map(select, st.results()))
 
 
 def ingest(

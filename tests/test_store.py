@@ -202,3 +202,49 @@ def test_sigkill_midway_leaves_store_consistent_and_rerun_completes(tmp_path):
     fresh = build_graph(iter_documents(tmp_path / "data"), store=tmp_path / "fresh.db", extractor=STUB)
     assert Store(db).counts() == Store(tmp_path / "fresh.db").counts()  # no duplicate evidence
     assert resumed == fresh
+
+
+_REAL_SCRIPT = """
+import sys
+from kg.engine import build_graph
+from kg.io import iter_documents
+build_graph(iter_documents(sys.argv[2]), store=sys.argv[1], chunk_size=1)
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_real_pipeline_then_rerun_equals_one_build(tmp_path):
+    import kg
+
+    articles = sorted((TESTS.parent / "data" / "articles").glob("*.txt"))
+    db = tmp_path / "kg.db"
+    _kill_midway([sys.executable, "-c", _REAL_SCRIPT, str(db), str(TESTS.parent / "data" / "articles")], db,
+                 dict(os.environ), at_least=2)
+    stored = _stored(db)
+    assert 2 <= stored < len(articles)
+    _assert_consistent(db)
+    resumed = build_graph(iter_documents(articles), store=db)
+    _assert_consistent(db)
+    assert Store(db).counts()["documents"] == len(articles)
+    assert resumed == kg.build(articles)
+
+
+@pytest.mark.slow
+def test_cli_build_with_store_then_add_equals_build_of_all(tmp_path):
+    from typer.testing import CliRunner
+
+    import kg
+    from kg.cli import app
+
+    articles = sorted((TESTS.parent / "data" / "articles").glob("*.txt"))
+    first, rest = articles[:5], articles[5:]
+    runner = CliRunner()
+    db = tmp_path / "kg.db"
+    res = runner.invoke(app, ["build", *map(str, first), "--store", str(db), "-o", str(tmp_path / "a")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["add", *map(str, articles), "--store", str(db), "-o", str(tmp_path / "b")])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert f"added {len(rest)} document(s)" in said and f"{len(first)} already there" in said
+    assert kg.load(tmp_path / "b" / "graph.graphml") == kg.build(articles)
+    assert kg.load(tmp_path / "a" / "graph.graphml") == kg.build(first)
