@@ -30,6 +30,9 @@ _PRONOUNS = {"it", "its"}
 _COMPANY_VERBS = {"say", "announce", "agree", "sign", "invest", "partner", "report", "plan", "acquire", "pay",
                   "receive", "license", "hold", "expect", "confirm", "launch", "strike", "form"}
 _MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
+_TECH_NOUNS = {"system", "systems", "technology", "technologies", "standard", "standards", "format", "formats",
+               "player", "players", "protocol", "protocols", "signals", "signal", "chip", "chips", "drive", "drives",
+               "discs", "disc", "networks", "services", "broadband", "software", "code", "files"}
 _PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
                   "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
                   "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
@@ -48,6 +51,7 @@ def _is_place(text: str) -> bool:
     return key in _places()
 
 
+_PREPOSITIONS = frozenset({"in", "with", "to", "for", "on", "at", "over", "as", "after", "amid", "of"})
 _PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "cto", "coo", "founder", "co-founder",
                   "chairman", "chairwoman", "chair", "director", "analyst", "spokesman", "spokeswoman",
                   "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
@@ -70,6 +74,17 @@ def _is_person_by_title(span: Span) -> bool:
     if span[0].lower_.rstrip(".") in _HONORIFICS:
         return True
     return prev is not None and prev.lower_ in _PERSON_TITLES and len(span) >= 2 and prev.dep_ in {"compound", "amod"}
+
+
+def _in_hyphen_compound(span: Span) -> bool:
+    """"Blu-ray", "Acme-backed", "Smith-Jones campaign": part of a hyphenated word, not a name on its own."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    if after is not None and after.text == "-" and not span[-1].whitespace_ and span.end + 1 < len(doc):
+        return True
+    return before is not None and before.text == "-" and not before.whitespace_ and span.start >= 2 \
+        and not doc[span.start - 2].whitespace_
 
 
 def _is_dateline(span: Span) -> bool:
@@ -214,6 +229,10 @@ class OrgResolver:
                     continue
                 if entity_key(piece.text) in generic or _is_place(clean_name(piece.text)):
                     continue
+                if any(t.ent_type_ in {"GPE", "LOC", "DATE", "MONEY", "PERCENT", "CARDINAL"} for t in piece):
+                    continue
+                if piece.root.ent_type_ == "NORP" and piece.root.tag_ in {"NNPS", "NNS", "JJ"}:
+                    continue  # "the Japanese, Koreans and Acme"
                 out.append(Span(doc, piece.start, piece.end, label="ORG"))
                 taken.update(range(piece.start, piece.end))
         return out
@@ -245,6 +264,9 @@ class OrgResolver:
         root = span.root
         if root.dep_ == "compound" and root.head.lower_ in _MAKER_NOUNS:
             return True
+        if span.text.isupper() and root.dep_ == "compound" and root.head.lower_ in _TECH_NOUNS and not any(
+                t.dep_ == "nsubj" and t.text == span.text for t in doc):
+            return True  # "the DRM system", "LLU services": a technology
         head = root
         det = doc[span.start - 1].lower_ if span.start > 0 else ""
         for _ in range(3 if det in {"the", "its", "their", "his", "her"} else 0):  # "the Grok model", "its Gemini AI app"
@@ -277,9 +299,12 @@ class OrgResolver:
             end -= 1
         pieces: list[tuple[int, int]] = []
         piece_start = start
+        words = {doc[i].lower_ for i in range(start, end)}
+        glued = bool(words & (self.cues.span_breakers - _PREPOSITIONS))  # a headline verb inside the "name"
         for i in range(start, end):
             tok = doc[i]
-            breaks = (tok.lower_ in self.cues.span_breakers or tok.lower_ == "and") and i > start
+            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in _PREPOSITIONS)
+            breaks = (breaker or tok.lower_ == "and") and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:
                 breaks = True  # "Microsoft's Azure": owner and unit
             if breaks:
@@ -301,7 +326,7 @@ class OrgResolver:
 
     def _plausible(self, span: Span) -> bool:
         text = clean_name(span.text)
-        if _is_person_by_title(span) or _is_dateline(span):
+        if _is_person_by_title(span) or _is_dateline(span) or _in_hyphen_compound(span):
             return False
         if not text or text.casefold() in self.cues.generic_orgs:
             return False
@@ -506,8 +531,11 @@ class OrgResolver:
                 return None
             return subj[-1]
         pool = [s for s in before if s.start_char >= para_start and not (set(range(s.start, s.end)) & clause_subject)]
-        if not pool:
-            pool = [s for s in before if not (set(range(s.start, s.end)) & clause_subject)][-1:]
+        if not pool:  # the paragraph just before, no further
+            prev_start = doc.text.rfind("\n", 0, max(para_start - 2, 0)) + 1
+            while prev_start > 0 and not doc.text[prev_start:para_start].strip():
+                prev_start = doc.text.rfind("\n", 0, prev_start - 1) + 1
+            pool = [s for s in before if s.start_char >= prev_start and not (set(range(s.start, s.end)) & clause_subject)][-1:]
         return pool[-1] if pool else None
 
 

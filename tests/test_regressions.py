@@ -78,3 +78,26 @@ def test_not_organizations(nlp, text, not_org):
 def test_attributes(nlp, text, rtype, key, value):
     rels = [r for r in extract_text(text, nlp=nlp).relations if r.type == rtype]
     assert rels and rels[0].attrs.get(key) == value
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Siemens worked with the Institute for Applied Radio Technology on the project.", "Institute for Applied Radio Technology"),
+    ],
+)
+def test_institution_names_keep_their_prepositions(nlp, text, name):
+    assert name in {e.name for e in extract_text(text, nlp=nlp).entities}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Philips will pay Siemens $2bn as part of the settlement of their patent dispute.",
+        "Nokia said Ericsson had rejected a takeover bid worth $8bn.",
+        "The chip is set to ignite a fresh battle between Intel and the Cell consortium.",
+        "Blu-ray has won support from Philips, while Nokia-backed devices lag.",
+    ],
+)
+def test_more_non_deals(nlp, text):
+    assert not [r for r in extract_text(text, nlp=nlp).relations if r.status == "active"]
