@@ -84,7 +84,7 @@ def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
 
 
 def _new_node(G: nx.MultiDiGraph, name: str) -> None:
-    G.add_node(name, aliases=[], mentions=[], merges=[], doc_ids=[], name_counts={})
+    G.add_node(name, aliases=[], mentions=[], merges=[], doc_ids=[], name_counts={}, name_first={})
 
 
 def _extend(seq: list, items: Iterable) -> None:
@@ -129,6 +129,8 @@ def _move_node(G: nx.MultiDiGraph, old: str, new: str, index: dict[str, str]) ->
     _extend(dst["doc_ids"], src["doc_ids"])
     for name, count in src["name_counts"].items():
         dst["name_counts"][name] = dst["name_counts"].get(name, 0) + count
+    for name, day in src.get("name_first", {}).items():
+        _seen(dst, name, day)
     edges = [(u, v, k, d) for u, v, k, d in G.out_edges(old, keys=True, data=True)]
     edges += [(u, v, k, d) for u, v, k, d in G.in_edges(old, keys=True, data=True) if u != old]
     G.remove_node(old)
@@ -141,13 +143,30 @@ def _move_node(G: nx.MultiDiGraph, old: str, new: str, index: dict[str, str]) ->
         index.setdefault(k, new)
 
 
+def _seen(attrs: dict, name: str, day: str) -> None:
+    """Remember the earliest publication date (ISO; "" = undated) a name was used on."""
+    first = attrs.setdefault("name_first", {})
+    old = first.get(name)
+    if old is None or (day and (not old or day < old)):
+        first[name] = day
+
+
 def _canonical(G: nx.MultiDiGraph, node: str) -> str:
-    """The most frequent name of a node; ties keep the name seen first."""
-    counts = G.nodes[node]["name_counts"]
-    return max(counts, key=lambda name: (counts[name], name == node), default=node)
+    """The most frequent name; ties → used earliest, then longest, then alphabetical.
+
+    Depends only on the merged names, never on the order documents arrive in.
+    """
+    attrs = G.nodes[node]
+    counts, first = attrs["name_counts"], attrs.get("name_first", {})
+
+    def rank(name: str) -> tuple:
+        day = first.get(name, "")
+        return (-counts[name], day == "", day, -len(name), name)
+
+    return min(counts, key=rank, default=node)
 
 
-def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: str) -> str:
+def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: str, day: str = "") -> str:
     """Merge one document entity into the graph; returns its node."""
     keys = [entity_key(ent.name), *(entity_key(a) for a in ent.aliases)]
     matches = list(dict.fromkeys(index[k] for k in keys if k in index))
@@ -170,6 +189,7 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
     _extend(attrs["merges"], [m.model_dump() for m in ent.merges])
     _extend(attrs["doc_ids"], [doc_id])
     attrs["name_counts"][ent.name] = attrs["name_counts"].get(ent.name, 0) + 1
+    _seen(attrs, ent.name, day)
     for k in keys:
         index.setdefault(k, node)
     best = _canonical(G, node)
@@ -179,10 +199,10 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
     return node
 
 
-def _node_for(G: nx.MultiDiGraph, index: dict[str, str], name: str, doc_id: str) -> str:
+def _node_for(G: nx.MultiDiGraph, index: dict[str, str], name: str, doc_id: str, day: str) -> str:
     node = index.get(entity_key(name))
     if node is None:
-        node = _add_entity(G, index, Entity(name=name), doc_id)
+        node = _add_entity(G, index, Entity(name=name), doc_id, day)
     return node
 
 
@@ -200,11 +220,12 @@ def add_result(G: nx.MultiDiGraph, result: DocResult) -> None:
     """
     _extend(G.graph.setdefault("doc_ids", []), [result.doc_id])
     index = _key_index(G)
+    day = result.published.isoformat() if result.published else ""
     for ent in result.entities:
-        _add_entity(G, index, ent, result.doc_id)
+        _add_entity(G, index, ent, result.doc_id, day)
     for rel in result.relations:
-        u = _node_for(G, index, rel.source, result.doc_id)
-        v = _node_for(G, index, rel.target, result.doc_id)
+        u = _node_for(G, index, rel.source, result.doc_id, day)
+        v = _node_for(G, index, rel.target, result.doc_id, day)
         evidence = [ev.model_dump() for ev in rel.evidence] or [
             Evidence(doc_id=result.doc_id, sentence="", start=0, end=0,
                      status=rel.status, confidence=rel.confidence).model_dump()

@@ -190,3 +190,18 @@ def test_summary_counts():
 def test_as_of_rejects_a_non_date_with_a_kg_error():
     with pytest.raises(KGError, match="YYYY-MM-DD"):
         _history().relations(as_of="yesterday")
+
+
+def test_canonical_name_does_not_depend_on_document_order():
+    results = [doc("d1", ["Initech Corp"], published=D(2024, 5, 1)),
+               doc("d2", ["Initech"], published=D(2023, 1, 1)),
+               doc("d3", ["Initech Corp"], published=D(2025, 1, 1)),
+               doc("d4", ["Initech"], published=D(2025, 2, 1))]
+    names = {tuple(sorted(KnowledgeGraph.from_results(order).nx)) for order in (results, results[::-1], results[1::2] + results[::2])}
+    assert names == {("Initech",)}  # 2 uses each: the name used earliest wins
+
+
+def test_canonical_tie_without_dates_prefers_the_longer_name():
+    for order in (["Acme", "Acme Corp"], ["Acme Corp", "Acme"]):
+        g = KnowledgeGraph.from_results([doc(f"d{i}", [name]) for i, name in enumerate(order)])
+        assert list(g.nx) == ["Acme Corp"]

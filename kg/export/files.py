@@ -18,7 +18,7 @@ from kg.graph import KnowledgeGraph
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, surrogates, U+FFFE/FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Node and edge attributes that hold lists/dicts; written as JSON strings in GraphML.
-_NODE_JSON = ("aliases", "mentions", "merges", "doc_ids", "name_counts")
+_NODE_JSON = ("aliases", "mentions", "merges", "doc_ids", "name_counts", "name_first")
 _EDGE_JSON = ("attrs", "evidence")
 
 
@@ -119,7 +119,7 @@ def _from_plain(H: nx.MultiDiGraph) -> KnowledgeGraph:
     G = nx.MultiDiGraph()
     G.graph["doc_ids"] = list(_decode(H.graph.get("doc_ids", [])))
     for node, attrs in H.nodes(data=True):
-        G.add_node(node, **{k: _decode(attrs.get(k, "[]" if k != "name_counts" else "{}")) for k in _NODE_JSON})
+        G.add_node(node, **{k: _decode(attrs.get(k, "{}" if k.startswith("name_") else "[]")) for k in _NODE_JSON})
     for u, v, key, data in H.edges(keys=True, data=True):
         evidence = [dict(ev, published=_date(ev.get("published"))) for ev in _decode(data["evidence"])]
         G.add_edge(
