@@ -1,7 +1,7 @@
 """Organization mentions: clean the small model's ORG output and resolve it per document.
 
 The ``kg_orgs`` component writes ``doc.spans["kg_orgs"]``: one span per organization
-mention, ``label_`` "ORG" for names and "REF" for descriptions and pronouns that point
+mention, ``label_`` "ORG" for names and "REF" for descriptions and pronouns ("REFS" for "the two companies") that point
 back to one ("the carmaker", "it"), ``kb_id_`` the canonical name within the document.
 ``doc._.kg_entities`` maps each canonical name to its aliases and merge records.
 """
@@ -500,8 +500,8 @@ class OrgResolver:
         if len(pair) < 2:
             return []
         out = []
-        for name in pair:
-            ref = Span(doc, start, head.i + 1, label="REF")
+        for name in pair:  # "REFS": a plural reference names both parties explicitly enough
+            ref = Span(doc, start, head.i + 1, label="REFS")
             ref.kb_id_ = name
             out.append(ref)
         return out

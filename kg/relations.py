@@ -26,6 +26,7 @@ CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
 _START_VERBS = {"start", "begin", "launch", "form", "sign", "strike", "establish", "date", "found", "enter", "forge", "back"}
+_STAKE_WORDS = {"stake", "stakes", "share", "shares", "holding", "holdings", "control", "%", "percent", "majority", "minority"}
 PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
 CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "speaker": 0.45,
               "nearest": 0.3}
@@ -63,7 +64,7 @@ class RelationExtractor:
     def __call__(self, doc: Doc) -> Doc:
         orgs = list(doc.spans.get("kg_orgs", []))
         terms = list(doc.spans.get("deal_terms", []))
-        if len(orgs) < 2 and not any(o.label_ == "REF" for o in orgs):
+        if len(orgs) < 2 and not any(o.label_ in {"REF", "REFS"} for o in orgs):
             doc._.kg_relations = []
             return doc
         ctx = _DocContext(doc, orgs, terms)
@@ -173,7 +174,7 @@ class RelationExtractor:
         if not pairs and subj:
             others = [n for n in (comp or objs) if n not in subj]
             pairs += [(s, o, CONFIDENCE["subject-object"], "subject-object") for s in subj for o in others]
-            if not pairs and len(subj) > 1:
+            if not pairs and len(subj) > 1 and (len(subj) == 2 or _joint(sent)):
                 pairs += [(a, b, CONFIDENCE["coordinated"], "coordinated") for i, a in enumerate(subj) for b in subj[i + 1:]]
         for rel in (c for c in noun.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}):  # "a collaboration that A and B started"
             if pairs:
@@ -202,6 +203,8 @@ class RelationExtractor:
         for a, b, conf, how in pairs:
             if a == b or _same_family(a, b):
                 continue
+            if a in ctx.ref_only and b in ctx.ref_only:
+                continue  # neither party named in the sentence: not explainable from it
             if a in ctx.ref_only or b in ctx.ref_only:
                 conf *= 0.75  # resolved "it" / "the company": a guess
             if _maybe_unit(a, b):
@@ -327,7 +330,8 @@ class _DocContext:
         self.by_label: dict[str, list[Span]] = {}
         for t in terms:
             self.by_label.setdefault(t.label_, []).append(t)
-        self.ref_only: set[str] = set()  # names reached only through "it"/"the company" in the current sentence
+        self.ref_only: set[str] = set()
+        self.org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}  # names reached only through "it"/"the company" in the current sentence
         self._sent_index = {s.start: i for i, s in enumerate(self.sents)}
         self.revshare_sents = {self._sent_of(t) for t in self.by_label.get("REVSHARE", [])}
 
@@ -373,7 +377,7 @@ class _DocContext:
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
         found += [("REVSHARE", s) for s in _percent_of_revenue(sent)]
         found += [("REVSHARE", s) for s in _shared_revenue(sent)]
-        found += [("PARTNER", s) for s in _paid_deal(sent)]
+        found += [("PARTNER", s) for s in _paid_deal(sent, self.org_tokens)]
         # Overlapping triggers of one label count once ("revenue share" and "share").
         found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
         kept: list[tuple[str, Span]] = []
@@ -418,6 +422,11 @@ def _same_family(a: str, b: str) -> bool:
     """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
     wa, wb = a.split(), b.split()
     return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
+
+
+def _joint(sent: Span) -> bool:
+    """The sentence says the parties act together ("jointly", "together", "a joint venture")."""
+    return any(t.lower_ in {"jointly", "together", "joint", "consortium", "alliance", "each other"} for t in sent)
 
 
 def _negated_exclusive(tok: Token) -> bool:
@@ -565,7 +574,13 @@ def _is_ancestor(tok: Token, of: Token) -> bool:
 
 def _has_org_object(ctx: _DocContext, verb: Token) -> bool:
     orgs = {i for s in ctx.orgs for i in range(s.start, s.end)}
-    return any(c.i in orgs for c in verb.children if c.dep_ in {"dobj", "attr"})  # "buy Acme", not "buy Acme's chips"
+    for c in verb.children:
+        if c.dep_ in {"dobj", "attr"} and c.i in orgs:  # "buy Acme", not "buy Acme's chips"
+            return True
+        if c.dep_ in {"dobj", "attr"} and (c.ent_type_ == "PERCENT" or c.lower_ in _STAKE_WORDS):
+            if any(t.i in orgs for t in c.subtree):  # "buy 26% of Acme", "a stake in Acme"
+                return True
+    return False
 
 
 def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
@@ -591,7 +606,7 @@ def _anaphoric_subject(sent: Span) -> bool:
     return any(t.lower_ in {"that", "which"} for t in sent[:3])
 
 
-def _paid_deal(sent: Span) -> list[Span]:
+def _paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:
     """"A is paying B $300 million to ...": a payment between two parties for a service is a commercial deal."""
     out = []
     for tok in sent:
@@ -600,8 +615,10 @@ def _paid_deal(sent: Span) -> list[Span]:
             continue
         if tok.lemma_ not in {"pay", "purchase"} or tok.pos_ != "VERB":
             continue
+        if any(c.lower_ == "for" and any(t.i in org_tokens for t in c.subtree) for c in tok.children):
+            continue  # "paid $9bn for Acme": a purchase
         sub = [t for t in tok.subtree]
-        if any(t.ent_type_ == "MONEY" for t in sub) or any(c.dep_ in {"dative", "dobj"} and c.ent_type_ == "ORG" for c in tok.children):
+        if any(t.ent_type_ == "MONEY" for t in sub) or any(c.dep_ in {"dative", "dobj"} and c.i in org_tokens for c in tok.children):
             if not any(t.lower_ in {"revenue", "revenues", "royalty", "royalties", "share", "shares", "dividend", "fine", "penalty"} for t in sub):
                 out.append(sent.doc[tok.i:tok.i + 1])
     return out

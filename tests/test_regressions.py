@@ -97,6 +97,9 @@ def test_institution_names_keep_their_prepositions(nlp, text, name):
         "Nokia said Ericsson had rejected a takeover bid worth $8bn.",
         "The chip is set to ignite a fresh battle between Intel and the Cell consortium.",
         "Blu-ray has won support from Philips, while Nokia-backed devices lag.",
+        "Heineken, Carlsberg and Diageo have all invested in the Chinese beer market.",
+        "Heineken paid $9bn for Carlsberg, the companies said.",
+        "Heineken agreed a deal to buy 26% of Carlsberg.",
     ],
 )
 def test_more_non_deals(nlp, text):
