@@ -1,8 +1,8 @@
 """Organization mentions: clean the small model's ORG output and resolve it per document.
 
 The ``kg_orgs`` component writes ``doc.spans["kg_orgs"]``: one span per organization
-mention, ``label_`` "ORG" for names and "REF" for descriptions and pronouns ("REFS" for "the two companies") that point
-back to one ("the carmaker", "it"), ``kb_id_`` the canonical name within the document.
+mention, ``label_`` "ORG" for names and "REF"/"REFS" for back-references (see
+:mod:`kg.references`), ``kb_id_`` the canonical name within the document.
 ``doc._.kg_entities`` maps each canonical name to its aliases and merge records.
 """
 
@@ -10,129 +10,41 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.cues import load_cues
-from kg.resolve import LEGAL_SUFFIXES, clean_name, entity_key, load_alias_table, strip_legal_suffix
+from kg.orgnames import (
+    COMPANY_VERBS,
+    HONORIFICS,
+    MAKER_NOUNS,
+    PAREN_ABBR,
+    PREPOSITIONS,
+    PRODUCT_NOUNS,
+    TECH_NOUNS,
+    TICKER,
+    generic_abbreviations,
+    in_hyphen_compound,
+    is_abbreviation,
+    is_dateline,
+    is_person_by_title,
+    is_place,
+    listed_as_company,
+)
+from kg.references import PRONOUNS as _PRONOUNS  # noqa: F401  (kg.fastpath reads it here)
+from kg.references import reference_spans
+from kg.resolve import (
+    LEGAL_SUFFIXES,
+    clean_name,
+    entity_key,
+    load_alias_table,
+    strip_legal_suffix,
+)
 
 ORG_LIKE = {"GPE", "PERSON", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
-_TICKER = re.compile(
-    r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"
-    r"\s*:\s*)([A-Z][A-Z0-9.\-]{0,6})\s*[;,)]"
-)
-_PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
-_PRONOUNS = {"it", "its"}
-_COMPANY_VERBS = {"say", "announce", "agree", "sign", "invest", "partner", "report", "plan", "acquire", "pay",
-                  "receive", "license", "hold", "expect", "confirm", "launch", "strike", "form"}
-_MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
-_TECH_NOUNS = {"system", "systems", "technology", "technologies", "standard", "standards", "format", "formats",
-               "player", "players", "protocol", "protocols", "signals", "signal", "chip", "chips", "drive", "drives",
-               "discs", "disc", "networks", "services", "broadband", "software", "code", "files"}
-_PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
-                  "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
-                  "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
 
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().casefold().replace(".", "") for line in raw.splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
-def _is_place(text: str) -> bool:
-    """A known place, also as "mainland X" or with dots ("U.S.")."""
-    key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
-    return key in _places()
-
-
-_PREPOSITIONS = frozenset({"in", "with", "to", "for", "on", "at", "over", "as", "after", "amid", "of"})
-_PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "cto", "coo", "founder", "co-founder",
-                  "chairman", "chairwoman", "chair", "director", "analyst", "spokesman", "spokeswoman",
-                  "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
-
-
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "lord", "lady", "dame", "rev", "sen",
-               "senator", "rep", "gov", "governor", "judge", "justice", "mayor", "president", "pm"}
-
-
-def _is_person_by_title(span: Span) -> bool:
-    """"Jane Roe, Acme's president", "chief executive Jane Roe": a titled person, not a company."""
-    root = span.root
-    if any(c.dep_ == "appos" and (c.lower_ in _PERSON_TITLES or any(t.lower_ in _PERSON_TITLES for t in c.lefts))
-           for c in root.children):
-        return len(span) >= 2 and all(t.text[:1].isupper() for t in span)
-    doc = span.doc
-    prev = doc[span.start - 1] if span.start > 0 else None
-    if prev is not None and prev.lower_.rstrip(".") in _HONORIFICS:
-        return True  # "Mr Smith", "Prof Reddy"
-    if span[0].lower_.rstrip(".") in _HONORIFICS:
-        return True
-    return prev is not None and prev.lower_ in _PERSON_TITLES and len(span) >= 2 and prev.dep_ in {"compound", "amod"}
-
-
-def _in_hyphen_compound(span: Span) -> bool:
-    """"Blu-ray", "Acme-backed", "Smith-Jones campaign": part of a hyphenated word, not a name on its own."""
-    doc = span.doc
-    after = doc[span.end] if span.end < len(doc) else None
-    before = doc[span.start - 1] if span.start > 0 else None
-    if after is not None and after.text == "-" and not span[-1].whitespace_ and span.end + 1 < len(doc):
-        return True
-    return before is not None and before.text == "-" and not before.whitespace_ and span.start >= 2 \
-        and not doc[span.start - 2].whitespace_
-
-
-def _is_dateline(span: Span) -> bool:
-    """"SPRINGFIELD, Texas —" opens an article with a place."""
-    doc = span.doc
-    nxt = doc[span.end:span.end + 2]
-    return (span.start == span.sent.start and len(nxt) == 2 and nxt[0].text == ","
-            and (_is_place(nxt[1].text) or nxt[1].is_upper and len(nxt[1]) == 2))
-
-
-def _listed_as_company(root, org_nouns: frozenset[str]) -> bool:
-    """"publishers such as X", "partners including X", "carriers like X" (X or a later list member)."""
-    node = root
-    while node.dep_ == "conj" and node.head.i != node.i:
-        node = node.head
-    prep = node.head
-    if node.dep_ != "pobj" or prep.lower_ not in {"as", "including", "like"}:
-        return False
-    owner = prep.head
-    if owner.lower_ == "such":
-        owner = owner.head
-    word = owner.lower_
-    return owner.tag_ == "NNS" and (word in _GROUP_NOUNS or word.rstrip("s") in org_nouns or word[:-3] + "y" in org_nouns)
-
-
-_GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "brands", "outlets", "carriers",
-                "studios", "banks", "automakers", "carmakers", "retailers", "companies", "firms", "startups",
-                "suppliers", "vendors", "developers", "broadcasters", "networks", "labels", "airlines", "insurers",
-                "lenders", "operators", "providers", "platforms", "giants", "rivals", "backers"}
-
-
-def _generic_abbreviations(doc: Doc) -> set[str]:
-    """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
-    out = set()
-    for m in re.finditer(r"([A-Za-z][\w\- ]{2,60}?)\s*\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)", doc.text):
-        words = m.group(1).split()
-        abbr = m.group(2)
-        initials = "".join(w[0] for w in re.split(r"[\s\-]+", m.group(1)) if w)[-len(abbr):].upper()
-        if initials != abbr.upper():
-            continue
-        tail = re.split(r"[\s\-]+", m.group(1))[-len(abbr):]
-        if all(w[:1].islower() for w in tail) or abbr.casefold() in _GENERIC_ABBR:
-            out.add(entity_key(abbr))
-            out.add(entity_key(" ".join(tail)))
-    return out
-
-
-_GENERIC_ABBR = {"ai", "agi", "api", "ip", "ugc", "ipo", "llm", "gpu", "saas", "pbc", "esg", "ev", "iot", "ml", "ar", "vr"}
 
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)
@@ -162,7 +74,7 @@ class OrgResolver:
         groups = self._group(doc, spans)
         for span in spans:
             span.kb_id_ = groups["canon"][entity_key(span.text)]
-        refs = self._reference_spans(doc, spans)
+        refs = reference_spans(doc, spans, self.cues.descriptor_nouns)
         all_spans = sorted(spans + refs, key=lambda s: s.start)
         doc.spans["kg_orgs"] = all_spans
         doc._.kg_entities = groups["entities"]
@@ -178,12 +90,12 @@ class OrgResolver:
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
-        person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in _HONORIFICS}
+        person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in HONORIFICS}
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
             if e.label_ == "PERSON" and len(words) > 1:
                 person_words.update(words)
-        generic_terms = _generic_abbreviations(doc)
+        generic_terms = generic_abbreviations(doc)
         # A name used once as a product ("the Grok model") is a product everywhere in the document.
         generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)}
         accepted: list[Span] = []
@@ -227,7 +139,7 @@ class OrgResolver:
                 piece = doc[left:conj.i + 1]
                 if set(range(piece.start, piece.end)) & taken or not self._plausible(piece):
                     continue
-                if entity_key(piece.text) in generic or _is_place(clean_name(piece.text)):
+                if entity_key(piece.text) in generic or is_place(clean_name(piece.text)):
                     continue
                 if any(t.ent_type_ in {"GPE", "LOC", "DATE", "MONEY", "PERCENT", "CARDINAL"} for t in piece):
                     continue
@@ -240,7 +152,7 @@ class OrgResolver:
     def _org_by_shape(self, span: Span, label: str, person_words: set[str]) -> bool:
         """Names the model mislabels whose form says organization: "OpenAI", "AMD", a lone "Oracle"."""
         text = clean_name(span.text)
-        if _is_place(text):
+        if is_place(text):
             return False
         camel = re.search(r"(?<!^M)(?<!^Ma)(?<! M)(?<! Ma)[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
         camel = camel and not (label == "PERSON" and len(span) > 1)  # "Jo McAdam" is a person
@@ -249,9 +161,9 @@ class OrgResolver:
             return True
         root = span.root
         if label in {"PRODUCT", "WORK_OF_ART", "FAC", "NORP"} and len(span) == 1 and root.tag_ == "NNP" \
-                and root.dep_ == "nsubj" and root.head.lemma_ in _COMPANY_VERBS:
+                and root.dep_ == "nsubj" and root.head.lemma_ in COMPANY_VERBS:
             return True  # products and nationalities do not say, sign or invest
-        if _listed_as_company(root, self.cues.descriptor_nouns):
+        if listed_as_company(root, self.cues.descriptor_nouns):
             return True
         if label == "PERSON":  # a one-word "person" never written as part of a full name
             return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title
@@ -262,9 +174,9 @@ class OrgResolver:
     def _is_product(self, doc: Doc, span: Span) -> bool:
         """"the Claude maker", "its chatbot Gemini", "Stargate, a ... initiative" name products, not companies."""
         root = span.root
-        if root.dep_ == "compound" and root.head.lower_ in _MAKER_NOUNS:
+        if root.dep_ == "compound" and root.head.lower_ in MAKER_NOUNS:
             return True
-        if span.text.isupper() and root.dep_ == "compound" and root.head.lower_ in _TECH_NOUNS and not any(
+        if span.text.isupper() and root.dep_ == "compound" and root.head.lower_ in TECH_NOUNS and not any(
                 t.dep_ == "nsubj" and t.text == span.text for t in doc):
             return True  # "the DRM system", "LLU services": a technology
         head = root
@@ -273,19 +185,19 @@ class OrgResolver:
             if head.dep_ not in {"compound", "amod", "nmod"} or head.head.i == head.i:
                 break
             head = head.head
-            if head.lower_ in _PRODUCT_NOUNS and head.i > span.end - 1:
+            if head.lower_ in PRODUCT_NOUNS and head.i > span.end - 1:
                 return True
-        if root.dep_ == "appos" and root.head.lower_ in _PRODUCT_NOUNS:
+        if root.dep_ == "appos" and root.head.lower_ in PRODUCT_NOUNS:
             return True
-        if any(c.dep_ == "appos" and c.lower_ in _PRODUCT_NOUNS for c in root.children):
+        if any(c.dep_ == "appos" and c.lower_ in PRODUCT_NOUNS for c in root.children):
             return True
         prev = doc[span.start - 1] if span.start > 0 else None
-        if prev is not None and prev.lower_ in _PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
+        if prev is not None and prev.lower_ in PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
             return True
         if prev is not None and prev.lower_ in {"platform", "service", "brand", "unit"} and any(
                 c.dep_ == "poss" for c in prev.children):
             return True  # "Acme's enterprise platform Frontier"
-        return prev is not None and prev.lower_ in _PRODUCT_NOUNS and root.dep_ == "appos"
+        return prev is not None and prev.lower_ in PRODUCT_NOUNS and root.dep_ == "appos"
 
     def _repair(self, doc: Doc, ent: Span) -> list[Span]:
         """Trim articles, possessives and glued headline words; drop generic words."""
@@ -300,10 +212,10 @@ class OrgResolver:
         pieces: list[tuple[int, int]] = []
         piece_start = start
         words = {doc[i].lower_ for i in range(start, end)}
-        glued = bool(words & (self.cues.span_breakers - _PREPOSITIONS))  # a headline verb inside the "name"
+        glued = bool(words & (self.cues.span_breakers - PREPOSITIONS))  # a headline verb inside the "name"
         for i in range(start, end):
             tok = doc[i]
-            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in _PREPOSITIONS)
+            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS)
             breaks = (breaker or tok.lower_ == "and") and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:
                 breaks = True  # "Microsoft's Azure": owner and unit
@@ -326,7 +238,7 @@ class OrgResolver:
 
     def _plausible(self, span: Span) -> bool:
         text = clean_name(span.text)
-        if _is_person_by_title(span) or _is_dateline(span) or _in_hyphen_compound(span):
+        if is_person_by_title(span) or is_dateline(span) or in_hyphen_compound(span):
             return False
         if not text or text.casefold() in self.cues.generic_orgs:
             return False
@@ -386,14 +298,14 @@ class OrgResolver:
         for span in spans:
             key = entity_key(span.text)
             after = text[span.end_char:span.end_char + 40]
-            m = _TICKER.match(after)
+            m = TICKER.match(after)
             if m:
                 tkey = entity_key(m.group(1))
                 surfaces[tkey][m.group(1)] += 0
                 union(tkey, key, m.group(1), "ticker")
                 continue
-            m = _PAREN_ABBR.match(after)
-            if m and len(span) > 1 and _is_abbreviation(m.group(1), span.text):
+            m = PAREN_ABBR.match(after)
+            if m and len(span) > 1 and is_abbreviation(m.group(1), span.text):
                 akey = entity_key(m.group(1))
                 surfaces[akey][m.group(1)] += 0
                 union(akey, key, m.group(1), "definition")
@@ -445,122 +357,3 @@ class OrgResolver:
             for k in keys_:
                 canon_of[k] = name
         return {"canon": canon_of, "entities": entities}
-
-    # -- references ----------------------------------------------------------------------
-    def _reference_spans(self, doc: Doc, names: list[Span]) -> list[Span]:
-        """Descriptions ("the chipmaker") and "it/its" resolved to a named organization."""
-        if not names:
-            return []
-        refs: list[Span] = []
-        name_tokens = set()
-        for s in names:
-            name_tokens.update(range(s.start, s.end))
-        for tok in doc:
-            if tok.i in name_tokens:
-                continue
-            span = None
-            if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
-                span = doc[tok.i:tok.i + 1]
-            elif tok.tag_ in {"NNS", "NNPS"} and tok.lower_.rstrip("s") in {"compan", "companie", "firm", "giant", "group",
-                                                                           "partner", "side", "startup", "maker"} | self.cues.descriptor_nouns:
-                refs += self._plural_reference(doc, tok, names)
-                continue
-            elif tok.lower_ in self.cues.descriptor_nouns and tok.tag_ in {"NN", "NNP"}:
-                span = self._descriptor(doc, tok)
-            if span is None:
-                continue
-            target = self._antecedent(doc, span, names)
-            if target is not None:
-                ref = Span(doc, span.start, span.end, label="REF")
-                ref.kb_id_ = target.kb_id_ or clean_name(target.text)
-                refs.append(ref)
-        return refs
-
-    def _plural_reference(self, doc: Doc, head, names: list[Span]) -> list[Span]:
-        """"the two companies", "both firms": the last two organizations named together."""
-        left = {t.lower_ for t in head.lefts}
-        if not (left & {"two", "both"}):
-            return []
-        start = min([t.i for t in head.lefts if t.lower_ in {"the", "two", "both"}] + [head.i])
-        before = [s for s in names if s.end <= start]
-        pair: list[str] = []
-        for s in reversed(before):  # latest coordinated pair: "A and B"
-            conj = [c for c in s.root.conjuncts if c.i < s.start]
-            if conj:
-                first = next((n for n in before if n.start <= conj[0].i < n.end), None)
-                if first is not None and first.kb_id_ != s.kb_id_:
-                    pair = [first.kb_id_, s.kb_id_]
-                    break
-        if not pair:
-            for s in reversed(before):
-                if s.kb_id_ not in pair:
-                    pair.append(s.kb_id_)
-                if len(pair) == 2:
-                    break
-        if len(pair) < 2:
-            return []
-        out = []
-        for name in pair:  # "REFS": a plural reference names both parties explicitly enough
-            ref = Span(doc, start, head.i + 1, label="REFS")
-            ref.kb_id_ = name
-            out.append(ref)
-        return out
-
-    def _descriptor(self, doc: Doc, head) -> Span | None:
-        left = [t for t in head.lefts]
-        if not left or left[0].lower_ != "the" or head.dep_ == "compound":
-            return None
-        if any(t.lower_ in {"two", "both", "other", "three"} for t in left):
-            return None
-        if head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
-            return None  # "the company of ..." is not a back-reference
-        return doc[left[0].i:head.i + 1]
-
-    def _antecedent(self, doc: Doc, ref: Span, names: list[Span]) -> Span | None:
-        """The latest organization before ``ref`` in its paragraph that is not its own clause's subject."""
-        sent = ref.sent
-        para_start = doc.text.rfind("\n", 0, ref.start_char) + 1
-        clause_subject = _clause_subject_tokens(ref.root)
-        before = [s for s in names if s.end <= ref.start]
-        if ref.root.lower_ in _PRONOUNS:
-            # Pronouns: the latest subject organization, this sentence first.
-            subj = [s for s in before if s.root.dep_ in {"nsubj", "nsubjpass"} or
-                    (s.root.dep_ == "conj" and s.root.head.dep_ in {"nsubj", "nsubjpass"})]
-            subj = [s for s in subj if s.start_char >= para_start - 1 or s.sent == sent]
-            if not subj:
-                return None
-            return subj[-1]
-        pool = [s for s in before if s.start_char >= para_start and not (set(range(s.start, s.end)) & clause_subject)]
-        if not pool:  # the paragraph just before, no further
-            prev_start = doc.text.rfind("\n", 0, max(para_start - 2, 0)) + 1
-            while prev_start > 0 and not doc.text[prev_start:para_start].strip():
-                prev_start = doc.text.rfind("\n", 0, prev_start - 1) + 1
-            pool = [s for s in before if s.start_char >= prev_start and not (set(range(s.start, s.end)) & clause_subject)][-1:]
-        return pool[-1] if pool else None
-
-
-def _clause_subject_tokens(tok) -> set[int]:
-    head = tok
-    while head.dep_ not in {"ROOT"} and head.pos_ not in {"VERB", "AUX"}:
-        head = head.head
-    out: set[int] = set()
-    for child in head.children:
-        if child.dep_ in {"nsubj", "nsubjpass"}:
-            out.update(t.i for t in child.subtree)
-    return out
-
-
-def _is_abbreviation(abbr: str, full: str) -> bool:
-    """True when ``abbr`` abbreviates ``full``: its capitals are the words' initials, or it starts the name.
-
-    >>> _is_abbreviation("AWS", "Amazon Web Services"), _is_abbreviation("Inc", "Acme Inc")
-    (True, False)
-    """
-    letters = [c for c in abbr if c.isalpha()]
-    if len(letters) < 2 or abbr.casefold() in LEGAL_SUFFIXES:
-        return False
-    initials = "".join(w[0] for w in re.split(r"[\s\-]+", full) if w and w[0].isalnum()).upper()
-    caps = "".join(c for c in abbr if c.isupper())
-    if caps and (caps == initials or initials.startswith(caps) or caps.startswith(initials)):
-        return True
-    return full.replace(" ", "").upper().startswith(abbr.upper())

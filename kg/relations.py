@@ -17,12 +17,30 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.cues import Cues, load_cues
 from kg.models import combine_status
+from kg.syntax import (
+    anaphoric_subject,
+    apposition_tokens,
+    back_reference,
+    clause_tokens,
+    clause_verb,
+    governors,
+    indefinite,
+    is_ancestor,
+    joint_members,
+    listed_together,
+    negated_exclusive,
+    party_names,
+    says_joint,
+    speaker,
+    subject_tokens,
+    trigger_clause,
+    trigger_noun,
+)
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
 TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REVSHARE": "revenue-share-capped"}
-CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
 _START_VERBS = {"start", "begin", "launch", "form", "sign", "strike", "establish", "date", "found", "enter", "forge", "back"}
@@ -142,10 +160,10 @@ class RelationExtractor:
             return False
         if rtype != "partners-with":
             return False
-        near = set(_trigger_clause(trig))
+        near = set(trigger_clause(trig))
         for label in ("ACQUISITION", "LEGAL", "RIVALRY"):
             for tok in ctx.term_tokens(label, sent):
-                if tok.i in near or _is_ancestor(tok, head):
+                if tok.i in near or is_ancestor(tok, head):
                     if label == "ACQUISITION" and tok.lower_ in {"buy", "buys", "bought", "buying"} and not _has_org_object(ctx, tok):
                         continue
                     return True
@@ -154,19 +172,19 @@ class RelationExtractor:
     # -- pairing -------------------------------------------------------------------------
     def _pairs(self, ctx: "_DocContext", trig: Span, sent: Span, parties: dict[int, list[str]]):
         head = trig.root
-        noun = _trigger_noun(head)
-        if _back_reference(noun) or _indefinite(noun):
+        noun = trigger_noun(head)
+        if back_reference(noun) or indefinite(noun):
             return []
-        verb = _clause_verb(noun)
-        subj_toks = _subject_tokens(verb)
-        subj = _names(subj_toks, parties)
-        clause = _trigger_clause(trig)
-        poss = _names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
-        comp = _names(({t.i for t in noun.subtree} & set(clause))
+        verb = clause_verb(noun)
+        subj_toks = subject_tokens(verb)
+        subj = party_names(subj_toks, parties)
+        clause = trigger_clause(trig)
+        poss = party_names({t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
+        comp = party_names(({t.i for t in noun.subtree} & set(clause))
                       - {t.i for c in noun.children if c.dep_ == "poss" for t in c.subtree}, parties)
-        inside = _apposition_tokens(noun.doc, parties)
-        comp = [n for n in comp if n not in _names(inside, parties) or n in _names(set(parties) - inside, parties)]
-        objs = _names(set(clause) - subj_toks - inside, parties)
+        inside = apposition_tokens(noun.doc, parties)
+        comp = [n for n in comp if n not in party_names(inside, parties) or n in party_names(set(parties) - inside, parties)]
+        objs = party_names(set(clause) - subj_toks - inside, parties)
         pairs: list[tuple[str, str, float, str]] = []
         if poss:
             others = [n for n in (comp or objs or subj) if n not in poss]
@@ -174,29 +192,29 @@ class RelationExtractor:
         if not pairs and subj:
             others = [n for n in (comp or objs) if n not in subj]
             pairs += [(s, o, CONFIDENCE["subject-object"], "subject-object") for s in subj for o in others]
-            if not pairs and len(subj) > 1 and (len(subj) == 2 or _joint(sent)):
+            if not pairs and len(subj) > 1 and (len(subj) == 2 or says_joint(sent)):
                 pairs += [(a, b, CONFIDENCE["coordinated"], "coordinated") for i, a in enumerate(subj) for b in subj[i + 1:]]
         for rel in (c for c in noun.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}):  # "a collaboration that A and B started"
             if pairs:
                 break
-            rsubj = _names({t.i for c in rel.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}, parties)
-            robjs = [n for n in _names({t.i for t in rel.subtree}, parties) if n not in rsubj]
+            rsubj = party_names({t.i for c in rel.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}, parties)
+            robjs = [n for n in party_names({t.i for t in rel.subtree}, parties) if n not in rsubj]
             pairs += [(a, b, CONFIDENCE["subject-object"], "relative-clause") for a in rsubj for b in robjs]
             if not pairs and len(rsubj) > 1:
                 pairs += [(a, b, CONFIDENCE["coordinated"], "relative-clause") for i, a in enumerate(rsubj) for b in rsubj[i + 1:]]
-        joint = _joint_members(noun, parties)
+        joint = joint_members(noun, parties)
         if not pairs and len(joint) > 1:
             pairs += [(a, b, CONFIDENCE["coordinated"], "between") for i, a in enumerate(joint) for b in joint[i + 1:]]
-        speaker = _speaker(verb, parties)
-        if not pairs and speaker and len(subj) == 1 and subj[0] != speaker and len(_names(parties, parties)) == 2:
-            pairs.append((speaker, subj[0], CONFIDENCE["speaker"], "speaker"))
+        talker = speaker(verb, parties)
+        if not pairs and talker and len(subj) == 1 and subj[0] != talker and len(party_names(parties, parties)) == 2:
+            pairs.append((talker, subj[0], CONFIDENCE["speaker"], "speaker"))
         if not pairs:
-            names = _names(parties, parties)
-            if len(names) == 2 and not _listed_together(sent, parties, names):
+            names = party_names(parties, parties)
+            if len(names) == 2 and not listed_together(sent, parties, names):
                 pairs.append((names[0], names[1], CONFIDENCE["pair"], "sentence-pair"))
             elif len(names) > 2:
-                left = _names([i for i in parties if i < trig.start], parties)
-                right = _names([i for i in parties if i >= trig.end], parties)
+                left = party_names([i for i in parties if i < trig.start], parties)
+                right = party_names([i for i in parties if i >= trig.end], parties)
                 if left and right and left[-1] != right[0]:
                     pairs.append((left[-1], right[0], CONFIDENCE["nearest"], "nearest"))
         out = []
@@ -227,8 +245,8 @@ class RelationExtractor:
     # -- status --------------------------------------------------------------------------
     def _status(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> tuple[str, str]:
         head = trig.root
-        verb = _clause_verb(_trigger_noun(head))
-        ancestors = _governors(head)
+        verb = clause_verb(trigger_noun(head))
+        ancestors = governors(head)
         doc = ctx.doc
         non_exclusive = head.lower_ == "nonexclusive" or (
             head.i >= 2 and doc[head.i - 1].text == "-" and doc[head.i - 2].lower_ == "non")
@@ -268,7 +286,7 @@ class RelationExtractor:
         owners: dict[int, dict[str, str]] = {}
         if not triggers:
             return owners
-        live = [(lab, t) for lab, t in triggers if not (lab == "EXCLUSIVE" and _negated_exclusive(t.root))]
+        live = [(lab, t) for lab, t in triggers if not (lab == "EXCLUSIVE" and negated_exclusive(t.root))]
         triggers = live or triggers
         anchors = [(t.start, t) for _, t in triggers] + [(t.start, t) for t in ctx.term_spans("CAP", sent)]
         for ent in sent.ents:
@@ -390,7 +408,7 @@ class _DocContext:
     def capped(self, si: int, sent: Span, trig: Span) -> tuple[bool, str]:
         caps = [t for t in self.term_tokens("CAP", sent) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
         if caps:
-            clause = set(_clause_tokens(_clause_verb(trig.root), keep=trig.root))
+            clause = set(clause_tokens(clause_verb(trig.root), keep=trig.root))
             rev_in_sent = [t for t in self.term_spans("REVSHARE", sent)]
             if any(c.i in clause for c in caps) or len(rev_in_sent) <= 1:
                 return True, "same-sentence"
@@ -402,20 +420,12 @@ class _DocContext:
                     self.term_spans("PAYMENT", nxt) and self.parties(nxt)):
                 break
             nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
-            if nxt_caps and _anaphoric_subject(nxt):
+            if nxt_caps and anaphoric_subject(nxt):
                 return True, "next-sentence"
         return False, ""
 
 
 # -- tree helpers ------------------------------------------------------------------------------
-def _apposition_tokens(doc: Doc, parties: dict[int, list[str]]) -> set[int]:
-    """Tokens inside an apposition to a party ("Acme, a group with brands such as X and Y"): not counterparts."""
-    out: set[int] = set()
-    for i in parties:
-        for child in doc[i].children:
-            if child.dep_ == "appos" and child.i not in parties:
-                out |= {t.i for t in child.subtree}
-    return out
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -424,152 +434,12 @@ def _same_family(a: str, b: str) -> bool:
     return (len(wa) == 1 and len(wb) > 1 and wb[0] == wa[0]) or (len(wb) == 1 and len(wa) > 1 and wa[0] == wb[0])
 
 
-def _joint(sent: Span) -> bool:
-    """The sentence says the parties act together ("jointly", "together", "a joint venture")."""
-    return any(t.lower_ in {"jointly", "together", "joint", "consortium", "alliance", "each other"} for t in sent)
-
-
-def _negated_exclusive(tok: Token) -> bool:
-    """"non-exclusive", or "exclusive" in "from exclusive to non-exclusive"."""
-    doc = tok.doc
-    if tok.lower_ == "nonexclusive" or (tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "non"):
-        return True
-    return tok.i >= 1 and doc[tok.i - 1].lower_ == "from"
-
-
-def _listed_together(sent: Span, parties: dict[int, list[str]], names: list[str]) -> bool:
-    """Both names are items of one list ("A, B or C"): siblings, not counterparts."""
-    for i, found in parties.items():
-        tok = sent.doc[i]
-        if names[0] in found and any(names[1] in parties.get(c.i, []) for c in tok.conjuncts):
-            return True
-    return False
-
-
 def _maybe_unit(a: str, b: str) -> bool:
     """An acronym that may abbreviate a unit of the other party ("ACS" beside "Acme")."""
     for x, y in ((a, b), (b, a)):
         if x.isupper() and 2 <= len(x) <= 5 and y[:1].upper() == x[:1] and not y.isupper():
             return True
     return False
-
-
-def _trigger_noun(tok: Token) -> Token:
-    """The noun a trigger word modifies: "licensing" in "licensing agreements" → "agreements"."""
-    while tok.dep_ in {"amod", "compound"} and tok.head.i != tok.i and tok.head.pos_ in {"NOUN", "PROPN"}:
-        tok = tok.head
-    return tok
-
-
-def _back_reference(noun: Token) -> bool:
-    """"As part of the deal", "under the agreement": a deal named before, not a new pair."""
-    if noun.pos_ not in {"NOUN", "PROPN"} or noun.dep_ != "pobj":
-        return False
-    det = [c.lower_ for c in noun.children if c.dep_ in {"det", "poss"}]
-    prep = noun.head.lower_
-    outer = noun.head.head.lower_ if noun.head.head.i != noun.head.i else ""
-    return bool(det) and det[0] in {"the", "this", "that", "these"} and (
-        prep in {"under", "through"} or (prep == "of" and outer in {"part", "terms"}))
-
-
-def _indefinite(noun: Token) -> bool:
-    """"any other partner", "a search for a partner": no particular counterpart."""
-    words = {c.lower_ for c in noun.children if c.dep_ in {"det", "amod"}}
-    if words & {"any", "another", "other", "every", "potential"} and noun.lower_ in {"partner", "partners", "investor", "investors", "supplier", "provider"}:
-        return True
-    return noun.head.lower_ == "for" and noun.head.head.lower_ in {"search", "searching", "looking", "hunt"}
-
-
-def _joint_members(noun: Token, parties: dict[int, list[str]]) -> list[str]:
-    """Members named by the trigger noun itself: "a joint venture of A, B and C", "the A–B venture", "between A and B"."""
-    ids: set[int] = set()
-    for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ in {"between", "of", "among"}:
-            ids |= {t.i for t in child.subtree}
-        elif child.dep_ in {"compound", "nmod", "amod"} and child.i < noun.i:
-            ids |= {t.i for t in child.subtree}
-        elif child.dep_ == "acl":  # "an initiative announced by A, B and C"
-            ids |= {t.i for c in child.children if c.dep_ == "agent" for t in c.subtree}
-    return _names(ids, parties)
-
-
-def _governors(tok: Token) -> set[int]:
-    """Ancestors of ``tok`` up to the edge of its clause (an adverbial, coordinated or relative clause stops it)."""
-    out: set[int] = set()
-    node = tok
-    while node.head.i != node.i:
-        if node.dep_ in {"advcl", "conj", "relcl", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}:
-            break
-        node = node.head
-        out.add(node.i)
-    return out
-
-
-def _trigger_clause(trig: Span) -> list[int]:
-    """Token ids of the clause a trigger sits in, without embedded clauses that do not hold it."""
-    noun = _trigger_noun(trig.root)
-    verb = _clause_verb(noun)
-    ids = set(_clause_tokens(verb, keep=noun))
-    if len(trig) > 1:  # "co-develops": the clause of the trigger's last word too
-        ids |= set(_clause_tokens(verb, keep=trig[-1]))
-    return sorted(ids)
-
-
-def _clause_verb(tok: Token) -> Token:
-    head = tok
-    while head.dep_ != "ROOT" and head.pos_ not in {"VERB", "AUX"}:
-        head = head.head
-    return head
-
-
-def _clause_tokens(verb: Token, keep: Token | None = None) -> list[int]:
-    """The verb's subtree without embedded clauses (unless the clause holds ``keep``)."""
-    out = [verb.i]
-    for child in verb.children:
-        sub = [t.i for t in child.subtree]
-        if child.dep_ in CLAUSE_DEPS and (keep is None or keep.i not in sub) and child.pos_ in {"VERB", "AUX"}:
-            continue
-        out += sub
-    return out
-
-
-def _subject_tokens(verb: Token) -> set[int]:
-    v = verb
-    for _ in range(4):
-        subj = [c for c in v.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
-        if subj:
-            return {t.i for c in subj for t in c.subtree if c.dep_ != "expl"}
-        if v.dep_ in {"xcomp", "advcl", "conj", "ccomp", "acl", "pcomp"} and v.head.i != v.i:
-            v = _clause_verb(v.head)
-        else:
-            break
-    return set()
-
-
-def _speaker(verb: Token, parties: dict[int, list[str]]) -> str | None:
-    """The organization that says a clause: "Acme said Globex would hold exclusive rights"."""
-    node = verb
-    while node.dep_ in {"xcomp", "conj"} and node.head.i != node.i:
-        node = node.head
-    if node.dep_ != "ccomp" or node.head.lemma_ not in {"say", "announce", "confirm", "state", "disclose"}:
-        return None
-    names = _names({t.i for c in node.head.children if c.dep_ == "nsubj" for t in c.subtree}, parties)
-    return names[0] if len(names) == 1 else None
-
-
-def _names(token_ids, parties: dict[int, list[str]]) -> list[str]:
-    return _ordered_unique(n for i in sorted(token_ids) if i in parties for n in parties[i])
-
-
-def _ordered_unique(items) -> list[str]:
-    seen: dict[str, None] = {}
-    for x in items:
-        seen.setdefault(x, None)
-    return list(seen)
-
-
-def _is_ancestor(tok: Token, of: Token) -> bool:
-    return any(a.i == tok.i for a in of.ancestors)
 
 
 def _has_org_object(ctx: _DocContext, verb: Token) -> bool:
@@ -595,15 +465,6 @@ def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
     before = doc[span.start - 1].text if span.start > 0 else ""
     after = doc[span.end].text if span.end < len(doc) else ""
     return before == "(" and after == ")" and span.start - sent.start <= 6
-
-
-def _anaphoric_subject(sent: Span) -> bool:
-    for tok in sent:
-        if tok.dep_ in {"nsubj", "nsubjpass"}:
-            words = {t.lower_ for t in tok.subtree}
-            return bool(words & {"these", "this", "that", "those", "they", "it", "payments", "payment", "share",
-                                 "arrangement", "which", "royalty", "royalties"})
-    return any(t.lower_ in {"that", "which"} for t in sent[:3])
 
 
 def _paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:
@@ -650,31 +511,31 @@ def _percent_of_revenue(sent: Span) -> list[Span]:
 def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, list[str]]) -> tuple[str | None, str | None, str]:
     """(payer, payee, how) for a revenue share."""
     doc = sent.doc
-    verb = _clause_verb(trig)
+    verb = clause_verb(trig)
     for child in trig.children:  # "the revenue share A pays B"
         if child.dep_ == "relcl" and (child.lower_ in cues.pay_verbs or child.lower_ in cues.receive_verbs):
             verb = child
-    clause = set(_clause_tokens(verb, keep=trig)) | {t.i for t in trig.subtree}
+    clause = set(clause_tokens(verb, keep=trig)) | {t.i for t in trig.subtree}
     payer = payee = None
     for i in sorted(clause):
         tok = doc[i]
         if tok.lower_ in {"from", "by"} and tok.dep_ == "prep":
-            names = _names({t.i for t in tok.subtree}, parties)
+            names = party_names({t.i for t in tok.subtree}, parties)
             payer = payer or (names[0] if names else None)
         if tok.lower_ == "to" and tok.dep_ in {"prep", "dative"} or (
                 tok.lower_ == "with" and tok.dep_ == "prep" and tok.head.lemma_ in {"share", "split"}):
-            names = _names({t.i for t in tok.subtree}, parties)
+            names = party_names({t.i for t in tok.subtree}, parties)
             payee = payee or (names[0] if names else None)
-    subj = _names(_subject_tokens(verb), parties)
+    subj = party_names(subject_tokens(verb), parties)
     word = verb.lower_
     if word in cues.receive_verbs:
-        owner = _names({t.i for t in trig.subtree if t.dep_ == "poss"} | {t.i for t in trig.head.subtree if t.dep_ == "poss"}, parties)
+        owner = party_names({t.i for t in trig.subtree if t.dep_ == "poss"} | {t.i for t in trig.head.subtree if t.dep_ == "poss"}, parties)
         payee = subj[0] if subj else payee
         payer = payer or (owner[0] if owner else None)
         if payer and payee:
             return payer, payee, "receiver-subject"
-    objs = _names({t.i for c in verb.children if c.dep_ in {"dative", "dobj", "iobj"} for t in c.subtree}, parties)
-    poss = _names({t.i for c in trig.children if c.dep_ == "poss" for t in c.subtree}, parties)
+    objs = party_names({t.i for c in verb.children if c.dep_ in {"dative", "dobj", "iobj"} for t in c.subtree}, parties)
+    poss = party_names({t.i for c in trig.children if c.dep_ == "poss" for t in c.subtree}, parties)
     if poss and not payer:
         payer = poss[0]
     if word in cues.pay_verbs or verb.lemma_ in {"pay", "make", "share", "continue"}:
@@ -682,7 +543,7 @@ def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, l
         payee = payee or next((o for o in objs if o != payer), None)
     if payer and payee:
         return payer, payee, "payer-subject" if not poss else "possessor"
-    names = _names(parties, parties)
+    names = party_names(parties, parties)
     if subj and len(names) == 2:
         other = [n for n in names if n != subj[0]]
         return subj[0], other[0] if other else None, "fallback"

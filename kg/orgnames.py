@@ -1,0 +1,153 @@
+"""What a name looks like: places, titled persons, datelines, products, abbreviations.
+
+Word lists and pure functions the organization resolver (:mod:`kg.orgs`) consults.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span
+
+from kg.resolve import LEGAL_SUFFIXES, entity_key
+
+TICKER = re.compile(
+    r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"
+    r"\s*:\s*)([A-Z][A-Z0-9.\-]{0,6})\s*[;,)]"
+)
+
+
+PAREN_ABBR = re.compile(r"\A\s*\(\s*(?:“|\")?([A-Z][A-Za-z0-9&.\-]{1,9})(?:”|\")?\s*\)")
+
+
+COMPANY_VERBS = {"say", "announce", "agree", "sign", "invest", "partner", "report", "plan", "acquire", "pay",
+                  "receive", "license", "hold", "expect", "confirm", "launch", "strike", "form"}
+
+
+MAKER_NOUNS = {"maker", "makers", "developer", "developers", "creator", "creators", "owner", "parent"}
+
+
+TECH_NOUNS = {"system", "systems", "technology", "technologies", "standard", "standards", "format", "formats",
+               "player", "players", "protocol", "protocols", "signals", "signal", "chip", "chips", "drive", "drives",
+               "discs", "disc", "networks", "services", "broadband", "software", "code", "files"}
+
+
+PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
+                  "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
+                  "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold().replace(".", "") for line in raw.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def is_place(text: str) -> bool:
+    """A known place, also as "mainland X" or with dots ("U.S.")."""
+    key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
+    return key in places()
+
+
+PREPOSITIONS = frozenset({"in", "with", "to", "for", "on", "at", "over", "as", "after", "amid", "of"})
+
+
+PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "cto", "coo", "founder", "co-founder",
+                  "chairman", "chairwoman", "chair", "director", "analyst", "spokesman", "spokeswoman",
+                  "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
+
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "lord", "lady", "dame", "rev", "sen",
+               "senator", "rep", "gov", "governor", "judge", "justice", "mayor", "president", "pm"}
+
+
+def is_person_by_title(span: Span) -> bool:
+    """"Jane Roe, Acme's president", "chief executive Jane Roe": a titled person, not a company."""
+    root = span.root
+    if any(c.dep_ == "appos" and (c.lower_ in PERSON_TITLES or any(t.lower_ in PERSON_TITLES for t in c.lefts))
+           for c in root.children):
+        return len(span) >= 2 and all(t.text[:1].isupper() for t in span)
+    doc = span.doc
+    prev = doc[span.start - 1] if span.start > 0 else None
+    if prev is not None and prev.lower_.rstrip(".") in HONORIFICS:
+        return True  # "Mr Smith", "Prof Reddy"
+    if span[0].lower_.rstrip(".") in HONORIFICS:
+        return True
+    return prev is not None and prev.lower_ in PERSON_TITLES and len(span) >= 2 and prev.dep_ in {"compound", "amod"}
+
+
+def in_hyphen_compound(span: Span) -> bool:
+    """"Blu-ray", "Acme-backed", "Smith-Jones campaign": part of a hyphenated word, not a name on its own."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    before = doc[span.start - 1] if span.start > 0 else None
+    if after is not None and after.text == "-" and not span[-1].whitespace_ and span.end + 1 < len(doc):
+        return True
+    return before is not None and before.text == "-" and not before.whitespace_ and span.start >= 2 \
+        and not doc[span.start - 2].whitespace_
+
+
+def is_dateline(span: Span) -> bool:
+    """"SPRINGFIELD, Texas —" opens an article with a place."""
+    doc = span.doc
+    nxt = doc[span.end:span.end + 2]
+    return (span.start == span.sent.start and len(nxt) == 2 and nxt[0].text == ","
+            and (is_place(nxt[1].text) or nxt[1].is_upper and len(nxt[1]) == 2))
+
+
+def listed_as_company(root, org_nouns: frozenset[str]) -> bool:
+    """"publishers such as X", "partners including X", "carriers like X" (X or a later list member)."""
+    node = root
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    prep = node.head
+    if node.dep_ != "pobj" or prep.lower_ not in {"as", "including", "like"}:
+        return False
+    owner = prep.head
+    if owner.lower_ == "such":
+        owner = owner.head
+    word = owner.lower_
+    return owner.tag_ == "NNS" and (word in GROUP_NOUNS or word.rstrip("s") in org_nouns or word[:-3] + "y" in org_nouns)
+
+
+GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "brands", "outlets", "carriers",
+                "studios", "banks", "automakers", "carmakers", "retailers", "companies", "firms", "startups",
+                "suppliers", "vendors", "developers", "broadcasters", "networks", "labels", "airlines", "insurers",
+                "lenders", "operators", "providers", "platforms", "giants", "rivals", "backers"}
+
+
+def generic_abbreviations(doc: Doc) -> set[str]:
+    """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
+    out = set()
+    for m in re.finditer(r"([A-Za-z][\w\- ]{2,60}?)\s*\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)", doc.text):
+        abbr = m.group(2)
+        initials = "".join(w[0] for w in re.split(r"[\s\-]+", m.group(1)) if w)[-len(abbr):].upper()
+        if initials != abbr.upper():
+            continue
+        tail = re.split(r"[\s\-]+", m.group(1))[-len(abbr):]
+        if all(w[:1].islower() for w in tail) or abbr.casefold() in GENERIC_ABBR:
+            out.add(entity_key(abbr))
+            out.add(entity_key(" ".join(tail)))
+    return out
+
+
+GENERIC_ABBR = {"ai", "agi", "api", "ip", "ugc", "ipo", "llm", "gpu", "saas", "pbc", "esg", "ev", "iot", "ml", "ar", "vr"}
+
+
+def is_abbreviation(abbr: str, full: str) -> bool:
+    """True when ``abbr`` abbreviates ``full``: its capitals are the words' initials, or it starts the name.
+
+    >>> is_abbreviation("AWS", "Amazon Web Services"), is_abbreviation("Inc", "Acme Inc")
+    (True, False)
+    """
+    letters = [c for c in abbr if c.isalpha()]
+    if len(letters) < 2 or abbr.casefold() in LEGAL_SUFFIXES:
+        return False
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", full) if w and w[0].isalnum()).upper()
+    caps = "".join(c for c in abbr if c.isupper())
+    if caps and (caps == initials or initials.startswith(caps) or caps.startswith(initials)):
+        return True
+    return full.replace(" ", "").upper().startswith(abbr.upper())

@@ -1,0 +1,114 @@
+"""Back-references to organizations: "it", "the carmaker", "the two companies".
+
+Each becomes a span labelled "REF" ("REFS" for a plural reference, one span per
+organization) whose ``kb_id_`` is the canonical name it points to.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+PRONOUNS = {"it", "its"}
+
+
+def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str]) -> list[Span]:
+    """Descriptions ("the chipmaker") and "it/its" resolved to a named organization."""
+    if not names:
+        return []
+    refs: list[Span] = []
+    name_tokens = set()
+    for s in names:
+        name_tokens.update(range(s.start, s.end))
+    for tok in doc:
+        if tok.i in name_tokens:
+            continue
+        span = None
+        if tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
+            span = doc[tok.i:tok.i + 1]
+        elif tok.tag_ in {"NNS", "NNPS"} and tok.lower_.rstrip("s") in {"compan", "companie", "firm", "giant", "group",
+                                                                       "partner", "side", "startup", "maker"} | descriptor_nouns:
+            refs += plural_reference(doc, tok, names)
+            continue
+        elif tok.lower_ in descriptor_nouns and tok.tag_ in {"NN", "NNP"}:
+            span = descriptor(doc, tok)
+        if span is None:
+            continue
+        target = antecedent(doc, span, names)
+        if target is not None:
+            ref = Span(doc, span.start, span.end, label="REF")
+            ref.kb_id_ = target.kb_id_ or clean_name(target.text)
+            refs.append(ref)
+    return refs
+
+def plural_reference(doc: Doc, head, names: list[Span]) -> list[Span]:
+    """"the two companies", "both firms": the last two organizations named together."""
+    left = {t.lower_ for t in head.lefts}
+    if not (left & {"two", "both"}):
+        return []
+    start = min([t.i for t in head.lefts if t.lower_ in {"the", "two", "both"}] + [head.i])
+    before = [s for s in names if s.end <= start]
+    pair: list[str] = []
+    for s in reversed(before):  # latest coordinated pair: "A and B"
+        conj = [c for c in s.root.conjuncts if c.i < s.start]
+        if conj:
+            first = next((n for n in before if n.start <= conj[0].i < n.end), None)
+            if first is not None and first.kb_id_ != s.kb_id_:
+                pair = [first.kb_id_, s.kb_id_]
+                break
+    if not pair:
+        for s in reversed(before):
+            if s.kb_id_ not in pair:
+                pair.append(s.kb_id_)
+            if len(pair) == 2:
+                break
+    if len(pair) < 2:
+        return []
+    out = []
+    for name in pair:  # "REFS": a plural reference names both parties explicitly enough
+        ref = Span(doc, start, head.i + 1, label="REFS")
+        ref.kb_id_ = name
+        out.append(ref)
+    return out
+
+def descriptor(doc: Doc, head) -> Span | None:
+    left = [t for t in head.lefts]
+    if not left or left[0].lower_ != "the" or head.dep_ == "compound":
+        return None
+    if any(t.lower_ in {"two", "both", "other", "three"} for t in left):
+        return None
+    if head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
+        return None  # "the company of ..." is not a back-reference
+    return doc[left[0].i:head.i + 1]
+
+def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
+    """The latest organization before ``ref`` in its paragraph that is not its own clause's subject."""
+    sent = ref.sent
+    para_start = doc.text.rfind("\n", 0, ref.start_char) + 1
+    clause_subject = clause_subject_tokens(ref.root)
+    before = [s for s in names if s.end <= ref.start]
+    if ref.root.lower_ in PRONOUNS:
+        # Pronouns: the latest subject organization, this sentence first.
+        subj = [s for s in before if s.root.dep_ in {"nsubj", "nsubjpass"} or
+                (s.root.dep_ == "conj" and s.root.head.dep_ in {"nsubj", "nsubjpass"})]
+        subj = [s for s in subj if s.start_char >= para_start - 1 or s.sent == sent]
+        if not subj:
+            return None
+        return subj[-1]
+    pool = [s for s in before if s.start_char >= para_start and not (set(range(s.start, s.end)) & clause_subject)]
+    if not pool:  # the paragraph just before, no further
+        prev_start = doc.text.rfind("\n", 0, max(para_start - 2, 0)) + 1
+        while prev_start > 0 and not doc.text[prev_start:para_start].strip():
+            prev_start = doc.text.rfind("\n", 0, prev_start - 1) + 1
+        pool = [s for s in before if s.start_char >= prev_start and not (set(range(s.start, s.end)) & clause_subject)][-1:]
+    return pool[-1] if pool else None
+
+
+def clause_subject_tokens(tok) -> set[int]:
+    head = tok
+    while head.dep_ not in {"ROOT"} and head.pos_ not in {"VERB", "AUX"}:
+        head = head.head
+    out: set[int] = set()
+    for child in head.children:
+        if child.dep_ in {"nsubj", "nsubjpass"}:
+            out.update(t.i for t in child.subtree)
+    return out
