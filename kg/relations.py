@@ -17,6 +17,14 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.cues import Cues, load_cues
 from kg.models import combine_status
+from kg.payments import (
+    has_org_object,
+    paid_deal,
+    payment_direction,
+    percent_of_revenue,
+    shared_revenue,
+)
+from kg.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.fastpath reads it here)
 from kg.syntax import (
     anaphoric_subject,
     apposition_tokens,
@@ -44,7 +52,6 @@ TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REV
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
 _START_VERBS = {"start", "begin", "launch", "form", "sign", "strike", "establish", "date", "found", "enter", "forge", "back"}
-_STAKE_WORDS = {"stake", "stakes", "share", "shares", "holding", "holdings", "control", "%", "percent", "majority", "minority"}
 PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
 CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "speaker": 0.45,
               "nearest": 0.3}
@@ -164,7 +171,7 @@ class RelationExtractor:
         for label in ("ACQUISITION", "LEGAL", "RIVALRY"):
             for tok in ctx.term_tokens(label, sent):
                 if tok.i in near or is_ancestor(tok, head):
-                    if label == "ACQUISITION" and tok.lower_ in {"buy", "buys", "bought", "buying"} and not _has_org_object(ctx, tok):
+                    if label == "ACQUISITION" and tok.lower_ in {"buy", "buys", "bought", "buying"} and not has_org_object(ctx.org_tokens, tok):
                         continue
                     return True
         return False
@@ -235,7 +242,7 @@ class RelationExtractor:
         capped, cap_how = ctx.capped(si, sent, trig)
         if not capped or (status == "ended" and cap_how != "same-sentence"):
             return None
-        payer, payee, how = _payment_direction(self.cues, trig.root, sent, parties)
+        payer, payee, how = payment_direction(self.cues, trig.root, sent, parties)
         if not payer or not payee or payer == payee:
             return None
         conf = (0.8 if how != "fallback" else 0.5) * (1.0 if cap_how == "same-sentence" else 0.85)
@@ -348,8 +355,8 @@ class _DocContext:
         self.by_label: dict[str, list[Span]] = {}
         for t in terms:
             self.by_label.setdefault(t.label_, []).append(t)
-        self.ref_only: set[str] = set()
-        self.org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}  # names reached only through "it"/"the company" in the current sentence
+        self.ref_only: set[str] = set()  # names reached only through "it"/"the company" in the current sentence
+        self.org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}
         self._sent_index = {s.start: i for i, s in enumerate(self.sents)}
         self.revshare_sents = {self._sent_of(t) for t in self.by_label.get("REVSHARE", [])}
 
@@ -393,9 +400,9 @@ class _DocContext:
         if recent_rev:
             found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
-        found += [("REVSHARE", s) for s in _percent_of_revenue(sent)]
-        found += [("REVSHARE", s) for s in _shared_revenue(sent)]
-        found += [("PARTNER", s) for s in _paid_deal(sent, self.org_tokens)]
+        found += [("REVSHARE", s) for s in percent_of_revenue(sent)]
+        found += [("REVSHARE", s) for s in shared_revenue(sent)]
+        found += [("PARTNER", s) for s in paid_deal(sent, self.org_tokens)]
         # Overlapping triggers of one label count once ("revenue share" and "share").
         found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
         kept: list[tuple[str, Span]] = []
@@ -416,7 +423,7 @@ class _DocContext:
             if j >= len(self.sents):
                 break
             nxt = self.sents[j]
-            if self.term_spans("REVSHARE", nxt) or _percent_of_revenue(nxt) or (
+            if self.term_spans("REVSHARE", nxt) or percent_of_revenue(nxt) or (
                     self.term_spans("PAYMENT", nxt) and self.parties(nxt)):
                 break
             nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
@@ -442,17 +449,6 @@ def _maybe_unit(a: str, b: str) -> bool:
     return False
 
 
-def _has_org_object(ctx: _DocContext, verb: Token) -> bool:
-    orgs = {i for s in ctx.orgs for i in range(s.start, s.end)}
-    for c in verb.children:
-        if c.dep_ in {"dobj", "attr"} and c.i in orgs:  # "buy Acme", not "buy Acme's chips"
-            return True
-        if c.dep_ in {"dobj", "attr"} and (c.ent_type_ == "PERCENT" or c.lower_ in _STAKE_WORDS):
-            if any(t.i in orgs for t in c.subtree):  # "buy 26% of Acme", "a stake in Acme"
-                return True
-    return False
-
-
 def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
     """News outlets cited as sources: "X reported", "told X", "according to X", "(X) -"."""
     root = span.root
@@ -465,89 +461,6 @@ def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
     before = doc[span.start - 1].text if span.start > 0 else ""
     after = doc[span.end].text if span.end < len(doc) else ""
     return before == "(" and after == ")" and span.start - sent.start <= 6
-
-
-def _paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:
-    """"A is paying B $300 million to ...": a payment between two parties for a service is a commercial deal."""
-    out = []
-    for tok in sent:
-        if tok.lemma_ == "raise" and any(c.lower_ == "from" for c in tok.children) and any(t.ent_type_ == "MONEY" for t in tok.subtree):
-            out.append(sent.doc[tok.i:tok.i + 1])
-            continue
-        if tok.lemma_ not in {"pay", "purchase"} or tok.pos_ != "VERB":
-            continue
-        if any(c.lower_ == "for" and any(t.i in org_tokens for t in c.subtree) for c in tok.children):
-            continue  # "paid $9bn for Acme": a purchase
-        sub = [t for t in tok.subtree]
-        if any(t.ent_type_ == "MONEY" for t in sub) or any(c.dep_ in {"dative", "dobj"} and c.i in org_tokens for c in tok.children):
-            if not any(t.lower_ in {"revenue", "revenues", "royalty", "royalties", "share", "shares", "dividend", "fine", "penalty"} for t in sub):
-                out.append(sent.doc[tok.i:tok.i + 1])
-    return out
-
-
-def _shared_revenue(sent: Span) -> list[Span]:
-    """"A shares a portion of its revenue with B": the verb is the revenue-share trigger."""
-    out = []
-    for tok in sent:
-        if tok.lemma_ in {"share", "split", "pass"} and tok.pos_ == "VERB":
-            if any(t.lower_ in {"revenue", "revenues", "sales", "profits", "proceeds"} for c in tok.children
-                   if c.dep_ in {"dobj", "nsubjpass"} for t in c.subtree):
-                out.append(sent.doc[tok.i:tok.i + 1])
-    return out
-
-
-def _percent_of_revenue(sent: Span) -> list[Span]:
-    out = []
-    for ent in sent.ents:
-        if ent.label_ != "PERCENT" or ent.end >= sent.end or sent.doc[ent.end].lower_ != "of":
-            continue
-        for tok in sent.doc[ent.end + 1:min(ent.end + 6, sent.end)]:
-            if tok.lower_ in {"revenue", "revenues", "sales", "profits"}:
-                out.append(sent.doc[tok.i:tok.i + 1])
-                break
-    return out
-
-
-def _payment_direction(cues: Cues, trig: Token, sent: Span, parties: dict[int, list[str]]) -> tuple[str | None, str | None, str]:
-    """(payer, payee, how) for a revenue share."""
-    doc = sent.doc
-    verb = clause_verb(trig)
-    for child in trig.children:  # "the revenue share A pays B"
-        if child.dep_ == "relcl" and (child.lower_ in cues.pay_verbs or child.lower_ in cues.receive_verbs):
-            verb = child
-    clause = set(clause_tokens(verb, keep=trig)) | {t.i for t in trig.subtree}
-    payer = payee = None
-    for i in sorted(clause):
-        tok = doc[i]
-        if tok.lower_ in {"from", "by"} and tok.dep_ == "prep":
-            names = party_names({t.i for t in tok.subtree}, parties)
-            payer = payer or (names[0] if names else None)
-        if tok.lower_ == "to" and tok.dep_ in {"prep", "dative"} or (
-                tok.lower_ == "with" and tok.dep_ == "prep" and tok.head.lemma_ in {"share", "split"}):
-            names = party_names({t.i for t in tok.subtree}, parties)
-            payee = payee or (names[0] if names else None)
-    subj = party_names(subject_tokens(verb), parties)
-    word = verb.lower_
-    if word in cues.receive_verbs:
-        owner = party_names({t.i for t in trig.subtree if t.dep_ == "poss"} | {t.i for t in trig.head.subtree if t.dep_ == "poss"}, parties)
-        payee = subj[0] if subj else payee
-        payer = payer or (owner[0] if owner else None)
-        if payer and payee:
-            return payer, payee, "receiver-subject"
-    objs = party_names({t.i for c in verb.children if c.dep_ in {"dative", "dobj", "iobj"} for t in c.subtree}, parties)
-    poss = party_names({t.i for c in trig.children if c.dep_ == "poss" for t in c.subtree}, parties)
-    if poss and not payer:
-        payer = poss[0]
-    if word in cues.pay_verbs or verb.lemma_ in {"pay", "make", "share", "continue"}:
-        payer = payer or (subj[0] if subj else None)
-        payee = payee or next((o for o in objs if o != payer), None)
-    if payer and payee:
-        return payer, payee, "payer-subject" if not poss else "possessor"
-    names = party_names(parties, parties)
-    if subj and len(names) == 2:
-        other = [n for n in names if n != subj[0]]
-        return subj[0], other[0] if other else None, "fallback"
-    return None, None, "none"
 
 
 # -- aggregation -------------------------------------------------------------------------------
