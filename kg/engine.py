@@ -45,6 +45,7 @@ BATCH_SIZE = 64  # nlp.pipe batch size
 
 _PIPELINES: dict[tuple[str | None, bool], Any] = {}
 _LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
 
 
 def get_pipeline(model: str | None = None, fast: bool = True) -> Any:
@@ -67,7 +68,7 @@ def extract_chunk(docs: list[Document], model: str | None = None, fast: bool = T
         from kg.fastpath import extract_documents
     else:
         from kg.extract import extract_documents
-    with nlp.memory_zone():
+    with _RUN_LOCK, nlp.memory_zone():  # zones and pipelines are per process, not per thread
         return list(extract_documents(docs, nlp, batch_size=BATCH_SIZE))
 
 

@@ -34,7 +34,8 @@ TECH_NOUNS = {"system", "systems", "technology", "technologies", "standard", "st
                "discs", "disc", "networks", "services", "broadband", "software", "code", "files"}
 
 
-PRODUCT_NOUNS = {"model", "models", "chatbot", "app", "assistant", "tool", "initiative", "project",
+PRODUCT_NOUNS = {"model", "models", "family", "chatbot", "app", "assistant", "tool", "initiative", "project",
+                 "therapy", "drug", "medicine", "vaccine", "treatment", "compound", "candidate", "brand",
                   "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
                   "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
 
@@ -91,11 +92,15 @@ def in_hyphen_compound(span: Span) -> bool:
 
 
 def is_dateline(span: Span) -> bool:
-    """"SPRINGFIELD, Texas —" opens an article with a place."""
+    """A town before its state or country: "SPRINGFIELD, Texas —", "the Mountain View, California-based maker"."""
     doc = span.doc
     nxt = doc[span.end:span.end + 2]
-    return (span.start == span.sent.start and len(nxt) == 2 and nxt[0].text == ","
-            and (is_place(nxt[1].text) or nxt[1].is_upper and len(nxt[1]) == 2))
+    if len(nxt) < 2 or nxt[0].text != ",":
+        return False
+    if span.start == span.sent.start and nxt[1].is_upper and len(nxt[1]) == 2:
+        return True
+    return is_place(nxt[1].text) and nxt[1].ent_type_ in {"GPE", "LOC", ""} and not span.text.isupper() \
+        or span.start == span.sent.start and is_place(nxt[1].text)
 
 
 def listed_as_company(root, org_nouns: frozenset[str]) -> bool:

@@ -176,9 +176,12 @@ class OrgResolver:
         root = span.root
         if root.dep_ == "compound" and root.head.lower_ in MAKER_NOUNS:
             return True
-        if span.text.isupper() and root.dep_ == "compound" and root.head.lower_ in TECH_NOUNS and not any(
+        tech_head = root.head
+        while tech_head.dep_ == "compound" and tech_head.head.i != tech_head.i:
+            tech_head = tech_head.head
+        if span.text.isupper() and root.dep_ == "compound" and tech_head.lower_ in TECH_NOUNS and not any(
                 t.dep_ == "nsubj" and t.text == span.text for t in doc):
-            return True  # "the DRM system", "LLU services": a technology
+            return True  # "the DRM system", "its NAV vector technology": a technology
         head = root
         det = doc[span.start - 1].lower_ if span.start > 0 else ""
         for _ in range(3 if det in {"the", "its", "their", "his", "her"} else 0):  # "the Grok model", "its Gemini AI app"

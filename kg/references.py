@@ -85,7 +85,14 @@ def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
     sent = ref.sent
     para_start = doc.text.rfind("\n", 0, ref.start_char) + 1
     clause_subject = clause_subject_tokens(ref.root)
-    before = [s for s in names if s.end <= ref.start]
+    before = [s for s in names if s.end <= ref.start and not is_source(s)]
+    if ref.root.lower_ not in PRONOUNS and ref.root.dep_ in {"nsubj", "nsubjpass"}:
+        # "The iPhone maker has also held talks with X": the topic so far, not a name from its own sentence.
+        here = {s.kb_id_ for s in names if s.sent == sent}
+        subj = [s for s in before if _is_subject(s) and s.sent != sent and s.kb_id_ not in here
+                and s.start_char >= para_start]
+        if subj:
+            return subj[-1]
     if ref.root.lower_ in PRONOUNS:
         # Pronouns: the latest subject organization, this sentence first.
         subj = [s for s in before if s.root.dep_ in {"nsubj", "nsubjpass"} or
@@ -101,6 +108,22 @@ def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
             prev_start = doc.text.rfind("\n", 0, prev_start - 1) + 1
         pool = [s for s in before if s.start_char >= prev_start and not (set(range(s.start, s.end)) & clause_subject)][-1:]
     return pool[-1] if pool else None
+
+
+def _is_subject(span: Span) -> bool:
+    root = span.root
+    return root.dep_ in {"nsubj", "nsubjpass"} or (root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"})
+
+
+def is_source(span: Span) -> bool:
+    """A news outlet cited for a report ("X reported", "according to X"): never what "the company" means."""
+    root = span.root
+    if root.dep_ == "nsubj" and root.head.lemma_ in _REPORT_VERBS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"
+
+
+_REPORT_VERBS = {"report", "tell", "cite", "write", "quote"}
 
 
 def clause_subject_tokens(tok) -> set[int]:
