@@ -43,9 +43,17 @@ def extract_documents(docs: Iterable[Document], nlp=None, *, batch_size: int = 6
         from kg.nlp import load_pipeline
 
         nlp = load_pipeline()
-    pairs = ((d.text, d) for d in docs)
+    pairs = ((_prepared(nlp, d), d) for d in docs)
     for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield doc_to_result(doc, document)
+
+
+def _prepared(nlp, document: Document):
+    """A tokenized Doc that carries the article date for the rules (``doc.user_data["published"]``)."""
+    doc = nlp.make_doc(document.text)
+    if document.published is not None:
+        doc.user_data["published"] = document.published.isoformat()
+    return doc
 
 
 def extract_text(text: str, *, doc_id: str = "text", published=None, nlp=None) -> DocResult:

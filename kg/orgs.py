@@ -96,20 +96,58 @@ class OrgResolver:
             if e.label_ == "PERSON" and len(words) > 1:
                 person_words.update(words)
         generic_terms = generic_abbreviations(doc)
-        # A name used once as a product ("the Grok model") is a product everywhere in the document.
-        generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)}
+        # A name used as a product ("the Grok model") is a product everywhere in the document,
+        # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
+        subjects = {entity_key(span.text) for span, _ in candidates if _acts(span)}
+        generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)} - subjects
+        candidates += [(span, "DEAL") for span in self._deal_parties(doc)]
         accepted: list[Span] = []
         for span, label in candidates:
             key = entity_key(span.text)
             if key in generic_terms:
                 continue
-            if label == "ORG" or key in org_keys or self._org_by_shape(span, label, person_words) \
+            if label == "DEAL" and (key in person_words or span.root.lower_ in person_words):
+                continue
+            if label in {"ORG", "DEAL"} or key in org_keys or self._org_by_shape(span, label, person_words) \
                     or self._described_as_org(doc, span):
+                if any(s.start < span.end and span.start < s.end for s in accepted):
+                    continue
                 accepted.append(Span(doc, span.start, span.end, label="ORG"))
         accepted += self._list_members(doc, accepted, generic_terms)
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
+        acting = {entity_key(s.text) for s in accepted if _acts(s)}
         products = {entity_key(s.text) for s in accepted if self._is_product(doc, s)}
-        return sorted((s for s in accepted if entity_key(s.text) not in products), key=lambda s: s.start)
+        return sorted((s for s in accepted if entity_key(s.text) not in products - acting and not
+                       (entity_key(s.text) in products and self._is_product(doc, s))), key=lambda s: s.start)
+
+    def _deal_parties(self, doc: Doc) -> list[Span]:
+        """Proper names in a deal's party slots ("X and Y widened their partnership", "a deal with X")."""
+        out = []
+        taken = {t.i for e in doc.ents if e.label_ in {"PERSON", "GPE", "LOC", "DATE", "MONEY", "PERCENT", "CARDINAL"}
+                 for t in e}
+        for term in doc.spans.get("deal_terms", []):
+            if term.label_ not in {"PARTNER", "EXCLUSIVE"}:
+                continue
+            noun = term.root
+            while noun.dep_ in {"amod", "compound"} and noun.head.i != noun.i:
+                noun = noun.head
+            verb = noun
+            while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
+                verb = verb.head
+            slots = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and noun.i != verb.i or
+                     c.dep_ == "nsubj" and noun.i == verb.i]
+            slots += [g for c in (*noun.children, *verb.children) if c.dep_ == "prep" and c.lower_ == "with"
+                      for g in c.children if g.dep_ == "pobj"]
+            for tok in [x for s in slots for x in (s, *s.conjuncts)]:
+                if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
+                    continue
+                left = tok.i
+                while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i == tok.i:
+                    left -= 1
+                span = doc[left:tok.i + 1]
+                if self._plausible(span) and not is_place(span.text):
+                    out.append(span)
+        return out
 
     def _described_as_org(self, doc: Doc, span: Span) -> bool:
         """"Acme, a media company", "the messaging platform Acme", "chipmaker Acme"."""
@@ -286,6 +324,7 @@ class OrgResolver:
         merges: dict[str, list[tuple[str, str]]] = defaultdict(list)
         surfaces: dict[str, Counter] = defaultdict(Counter)
         defined: set[str] = set()
+        taught: set[str] = set()  # short forms the text itself defines: the alias file does not override them
         for span in spans:
             key = entity_key(span.text)
             surfaces[key][clean_name(span.text)] += 1
@@ -306,6 +345,7 @@ class OrgResolver:
                 tkey = entity_key(m.group(1))
                 surfaces[tkey][m.group(1)] += 0
                 union(tkey, key, m.group(1), "ticker")
+                taught |= {tkey, key}
                 continue
             m = PAREN_ABBR.match(after)
             if m and len(span) > 1 and is_abbreviation(m.group(1), span.text):
@@ -313,10 +353,11 @@ class OrgResolver:
                 surfaces[akey][m.group(1)] += 0
                 union(akey, key, m.group(1), "definition")
                 defined.add(key)
+                taught |= {akey, key}
         keys = list(surfaces)
         for key in keys:
             canon = self.alias_table.get(key)
-            if canon and entity_key(canon) != key:
+            if canon and entity_key(canon) != key and key not in taught:
                 ckey = entity_key(canon)
                 surfaces[ckey][canon] += 0
                 union(key, ckey, next(iter(surfaces[key])), "alias-file")
@@ -360,3 +401,9 @@ class OrgResolver:
             for k in keys_:
                 canon_of[k] = name
         return {"canon": canon_of, "entities": entities}
+
+
+def _acts(span: Span) -> bool:
+    """The name is a subject somewhere: something that acts, not a product."""
+    root = span.root
+    return root.dep_ in {"nsubj", "nsubjpass"} or (root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"})

@@ -10,6 +10,7 @@ dicts in ``doc._.kg_relations``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -170,6 +171,8 @@ class RelationExtractor:
         near = set(trigger_clause(trig))
         for label in ("ACQUISITION", "LEGAL", "RIVALRY"):
             for tok in ctx.term_tokens(label, sent):
+                if label == "RIVALRY" and any(a.dep_ == "appos" for a in [tok, *tok.ancestors]):
+                    continue  # "Sony, its main rival," describes a party; it does not block the deal
                 if tok.i in near or is_ancestor(tok, head):
                     if label == "ACQUISITION" and tok.lower_ in {"buy", "buys", "bought", "buying"} and not has_org_object(ctx.org_tokens, tok):
                         continue
@@ -204,7 +207,8 @@ class RelationExtractor:
         for rel in (c for c in noun.children if c.dep_ in {"relcl", "acl"} and c.pos_ in {"VERB", "AUX"}):  # "a collaboration that A and B started"
             if pairs:
                 break
-            rsubj = party_names({t.i for c in rel.children if c.dep_ in {"nsubj", "nsubjpass"} for t in c.subtree}, parties)
+            rsubj = party_names({t.i for c in rel.children if c.dep_ in {"nsubj", "nsubjpass", "agent"} for t in c.subtree},
+                                parties)  # "an agreement that A and B signed", "... that was signed by A and B"
             robjs = [n for n in party_names({t.i for t in rel.subtree}, parties) if n not in rsubj]
             pairs += [(a, b, CONFIDENCE["subject-object"], "relative-clause") for a in rsubj for b in robjs]
             if not pairs and len(rsubj) > 1:
@@ -224,9 +228,10 @@ class RelationExtractor:
                 right = party_names([i for i in parties if i >= trig.end], parties)
                 if left and right and left[-1] != right[0]:
                     pairs.append((left[-1], right[0], CONFIDENCE["nearest"], "nearest"))
+        venture = parties.get(noun.head.i, []) if noun.dep_ == "appos" else []  # "Venu, the joint venture of A and B"
         out = []
         for a, b, conf, how in pairs:
-            if a == b or _same_family(a, b):
+            if a == b or _same_family(a, b) or a in venture or b in venture:
                 continue
             if a in ctx.ref_only and b in ctx.ref_only:
                 continue  # neither party named in the sentence: not explainable from it
@@ -285,6 +290,8 @@ class RelationExtractor:
                 return "planned", f":planned={tok.lower_}"
         if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "no" and c.dep_ == "det" for c in head.children):
             return ("ended" if rtype == "exclusive-with" else "planned"), ":negated"
+        if rtype == "exclusive-with" and _starts_later(sent):
+            return "planned", ":planned=starts-later"
         return "active", ""
 
     # -- attributes ----------------------------------------------------------------------
@@ -464,6 +471,25 @@ def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
 
 
 # -- aggregation -------------------------------------------------------------------------------
+def _starts_later(sent: Span) -> bool:
+    """"Starting in 2026, ..." in an article of 2025, "from next season": an arrangement that begins later."""
+    published = sent.doc.user_data.get("published") or ""
+    year = int(published[:4]) if published[:4].isdigit() else None
+    for ent in sent.ents:
+        if ent.label_ != "DATE" or ent.start == 0:
+            continue
+        cue = {t.lower_ for t in sent.doc[max(ent.start - 3, sent.start):ent.start]}
+        if not cue & {"starting", "beginning", "from", "effective", "start"}:
+            continue
+        text = ent.text.lower()
+        if "next" in text or "later this" in text:
+            return True
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
+        if year and years and min(years) > year:
+            return True
+    return False
+
+
 def _finalize(cands: list[Candidate]) -> list[dict]:
     """One relation per (type, pair) with all its evidence; symmetric pairs in sorted order."""
     grouped: dict[tuple[str, str, str], list[Candidate]] = {}

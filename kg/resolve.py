@@ -37,14 +37,32 @@ def clean_name(text: str) -> str:
     return name
 
 
-def strip_legal_suffix(name: str) -> str:
-    """Drop trailing legal-form words ("Inc.", "Corp", "plc", ...), keeping at least one word.
+# A two-word name whose second word says the industry is usually shortened to its first:
+# "Ionis Pharmaceuticals" → "Ionis", "Honda Motor" → "Honda" (not "General Motors" → "General").
+INDUSTRY_WORDS: frozenset[str] = frozenset(
+    "pharmaceuticals pharmaceutical pharma therapeutics biosciences biotherapeutics biotech motor motors "
+    "airlines airways technologies entertainment software labs laboratories semiconductor semiconductors "
+    "electronics industries interactive studios telecom telecommunications".split()
+)
+GENERIC_FIRST_WORDS: frozenset[str] = frozenset(
+    "general united american national international royal first global digital universal applied advanced "
+    "new big british european asian pacific western eastern northern southern central standard allied "
+    "consolidated continental federal public".split()
+)
 
-    >>> strip_legal_suffix("Acme Widgets Holdings Inc.")
-    'Acme Widgets'
+
+def strip_legal_suffix(name: str) -> str:
+    """Drop trailing legal-form words ("Inc.", "Corp", "plc", ...) and a lone industry word, keeping one word.
+
+    >>> strip_legal_suffix("Acme Widgets Holdings Inc."), strip_legal_suffix("Acme Pharmaceuticals Inc.")
+    ('Acme Widgets', 'Acme')
+    >>> strip_legal_suffix("General Motors Co.")
+    'General Motors'
     """
     words = clean_name(name).replace(",", " ").split()
     while len(words) > 1 and words[-1].rstrip(".").casefold() in LEGAL_SUFFIXES:
+        words.pop()
+    if len(words) == 2 and words[1].casefold() in INDUSTRY_WORDS and words[0].casefold() not in GENERIC_FIRST_WORDS:
         words.pop()
     return " ".join(words)
 

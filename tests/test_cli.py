@@ -30,7 +30,8 @@ def test_build_writes_three_outputs_and_a_summary(built):
     assert {p.name for p in out.iterdir()} >= {"graph.html", "graph.graphml", "graph.json"}
     assert "exclusive-with (ended)" in result.output
     G = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
-    assert G.number_of_edges() == 2
+    types = sorted((d["type"], d["status"]) for _, _, d in G.edges(data=True))
+    assert types == [("exclusive-with", "ended"), ("partners-with", "active"), ("partners-with", "ended")]
 
 
 def test_query_filters_by_entity_alias_and_type(built):

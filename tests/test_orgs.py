@@ -46,3 +46,10 @@ def test_headline_verbs_do_not_glue_onto_names(nlp):
     r = extract_text("Intel Inks Chip Pact With Initech\n\nIntel and Initech signed a supply deal.", nlp=nlp)
     assert "Intel" in {e.name for e in r.entities}
     assert not any(w in e.name for e in r.entities for w in ("Inks", "Pact", "With"))
+
+
+def test_a_ticker_the_text_defines_beats_the_alias_file(nlp):
+    # INTC is Intel's ticker in the alias file; this text gives it to another company.
+    ents = names(nlp, "Initech Corp. (NYSE: INTC) signed a deal with Globex Inc. Initech shares rose.")
+    assert "Intel" not in {a for e in ents.values() for a in e.aliases}
+    assert any("INTC" in e.aliases for e in ents.values())
