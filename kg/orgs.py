@@ -232,6 +232,12 @@ class OrgResolver:
             return True
         if any(c.dep_ == "appos" and c.lower_ in PRODUCT_NOUNS for c in root.children):
             return True
+        if span.end < len(doc) and doc[span.end].text == ",":  # "Gemini, the search giant's family of models,"
+            for tok in doc[span.end + 1:span.end + 9]:
+                if tok.is_punct:
+                    break
+                if tok.dep_ == "appos" and tok.lower_ in PRODUCT_NOUNS:
+                    return True
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.lower_ in PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
             return True
@@ -257,7 +263,8 @@ class OrgResolver:
         for i in range(start, end):
             tok = doc[i]
             breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS)
-            breaks = (breaker or tok.lower_ == "and") and i > start
+            joins = tok.lower_ == "and" and not _institution(doc, start, end)
+            breaks = (breaker or joins) and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:
                 breaks = True  # "Microsoft's Azure": owner and unit
             if breaks:
@@ -281,6 +288,8 @@ class OrgResolver:
         text = clean_name(span.text)
         if is_person_by_title(span) or is_dateline(span) or in_hyphen_compound(span):
             return False
+        if span[-1].lower_ in {"program", "programme", "initiative", "project", "scheme", "campaign"}:
+            return False  # "the Publishers' Program" is something an organization runs
         if not text or text.casefold() in self.cues.generic_orgs:
             return False
         if not any(ch.isupper() for ch in text) or text[0].isdigit():
@@ -407,3 +416,17 @@ def _acts(span: Span) -> bool:
     """The name is a subject somewhere: something that acts, not a product."""
     root = span.root
     return root.dep_ in {"nsubj", "nsubjpass"} or (root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"})
+
+
+_INSTITUTION_HEADS = {"authority", "commission", "council", "agency", "institute", "association", "committee",
+                      "board", "bureau", "department", "ministry", "office", "society", "foundation", "university",
+                      "college", "exchange", "trust", "fund", "federation", "union", "service", "services"}
+
+
+def _institution(doc: Doc, start: int, end: int) -> bool:
+    """"Competition and Markets Authority", "Johnson and Johnson (J&J)": one name with "and" inside."""
+    if doc[end - 1].lower_ in _INSTITUTION_HEADS:
+        return True
+    after = doc.text[doc[end - 1].idx + len(doc[end - 1]):doc[end - 1].idx + len(doc[end - 1]) + 12]
+    m = PAREN_ABBR.match(after)
+    return bool(m) and is_abbreviation(m.group(1), doc[start:end].text.replace(" and ", " "))

@@ -89,14 +89,13 @@ def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
     if ref.root.lower_ not in PRONOUNS and ref.root.dep_ in {"nsubj", "nsubjpass"}:
         # "The iPhone maker has also held talks with X": the topic so far, not a name from its own sentence.
         here = {s.kb_id_ for s in names if s.sent == sent}
-        subj = [s for s in before if _is_subject(s) and s.sent != sent and s.kb_id_ not in here
+        subj = [s for s in before if _is_subject(s, main=True) and s.sent != sent and s.kb_id_ not in here
                 and s.start_char >= para_start]
         if subj:
             return subj[-1]
     if ref.root.lower_ in PRONOUNS:
         # Pronouns: the latest subject organization, this sentence first.
-        subj = [s for s in before if s.root.dep_ in {"nsubj", "nsubjpass"} or
-                (s.root.dep_ == "conj" and s.root.head.dep_ in {"nsubj", "nsubjpass"})]
+        subj = [s for s in before if _is_subject(s)]
         subj = [s for s in subj if s.start_char >= para_start - 1 or s.sent == sent]
         if not subj:
             return None
@@ -110,9 +109,16 @@ def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
     return pool[-1] if pool else None
 
 
-def _is_subject(span: Span) -> bool:
+def _is_subject(span: Span, main: bool = False) -> bool:
+    """The span is (part of) a clause subject; with ``main``, of its sentence's main clause."""
     root = span.root
-    return root.dep_ in {"nsubj", "nsubjpass"} or (root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"})
+    while root.dep_ == "compound" and root.head.i != root.i:  # "Acme AI said": "Acme" is the subject
+        root = root.head
+    if root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"}:
+        root = root.head
+    if root.dep_ not in {"nsubj", "nsubjpass"}:
+        return False
+    return not main or root.head.dep_ == "ROOT"
 
 
 def is_source(span: Span) -> bool:

@@ -136,3 +136,23 @@ def test_fixed_failures_second_round(nlp, text, rtype, expected):
     found = {(r.source, r.target, r.status) if r.type == "revenue-share-capped" else (*sorted((r.source, r.target)), r.status)
              for r in rels if r.type == rtype}
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("The Competition and Markets Authority (CMA) cleared the deal between Nokia and Siemens.",
+         "Competition and Markets Authority", True),
+        ("Nokia launched a Partners Program with Siemens and Philips.", "Partners Program", False),
+        ("Nokia will license Zorbo, the group's family of speech models, to Siemens.", "Zorbo", False),
+    ],
+)
+def test_name_boundaries(nlp, text, name, kept):
+    assert (name in {e.name for e in extract_text(text, nlp=nlp).entities}) is kept
+
+
+def test_the_maker_is_the_main_subject_so_far(nlp):
+    text = ("Nokia completed its purchase of Alcatel on Friday, hours after the Competition Commission cleared it. "
+            "To satisfy the regulator, the phone maker signed an agreement with Siemens.")
+    rels = extract_text(text, nlp=nlp).relations
+    assert {(r.source, r.target) for r in rels if r.type == "partners-with"} == {("Nokia", "Siemens")}
