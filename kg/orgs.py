@@ -232,11 +232,11 @@ class OrgResolver:
             return True
         if any(c.dep_ == "appos" and c.lower_ in PRODUCT_NOUNS for c in root.children):
             return True
-        if span.end < len(doc) and doc[span.end].text == ",":  # "Gemini, the search giant's family of models,"
-            for tok in doc[span.end + 1:span.end + 9]:
-                if tok.is_punct:
+        if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in {"the", "its", "a", "an", "their"}:
+            for tok in doc[span.end + 2:span.end + 9]:  # "Gemini, the search giant's family of models,"
+                if tok.is_punct or tok.lower_ == "of":  # the head noun comes before any "of"
                     break
-                if tok.dep_ == "appos" and tok.lower_ in PRODUCT_NOUNS:
+                if tok.lower_ in PRODUCT_NOUNS:
                     return True
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.lower_ in PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
