@@ -262,7 +262,7 @@ class OrgResolver:
         glued = bool(words & (self.cues.span_breakers - PREPOSITIONS))  # a headline verb inside the "name"
         for i in range(start, end):
             tok = doc[i]
-            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS)
+            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS) and i < end - 1
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:

@@ -20,7 +20,7 @@ def paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:
             continue
         if tok.lemma_ not in {"pay", "purchase"} or tok.pos_ != "VERB":
             continue
-        if any(c.lower_ == "for" and any(t.i in org_tokens for t in c.subtree) for c in tok.children):
+        if any(c.lower_ == "for" and any(g.i in org_tokens for g in c.children if g.dep_ == "pobj") for c in tok.children):
             continue  # "paid $9bn for Acme": a purchase
         sub = [t for t in tok.subtree]
         if any(t.ent_type_ == "MONEY" for t in sub) or any(c.dep_ in {"dative", "dobj"} and c.i in org_tokens for c in tok.children):

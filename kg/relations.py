@@ -358,7 +358,8 @@ class _DocContext:
         self.doc = doc
         self.sents = list(doc.sents)
         self.orgs = orgs
-        self.terms = terms
+        names = {i for o in orgs if o.label_ == "ORG" for i in range(o.start, o.end)}
+        self.terms = terms = [t for t in terms if not names.intersection(range(t.start, t.end))]  # not "Royalty" in "Royalty Pharma"
         self.by_label: dict[str, list[Span]] = {}
         for t in terms:
             self.by_label.setdefault(t.label_, []).append(t)
@@ -403,8 +404,8 @@ class _DocContext:
         for t in self.term_spans("PLANNED", sent):
             if t.root.lower_ in PLANNED_TRIGGERS:
                 found.append(("PARTNER", t))
-        recent_rev = any(si - 3 <= j <= si for j in self.revshare_sents)
-        if recent_rev:
+        recent_rev = any(si - 3 <= j < si for j in self.revshare_sents)
+        if recent_rev and not any(label == "REVSHARE" for label, _ in found):  # "payments" after "a revenue share"
             found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
         found += [("REVSHARE", s) for s in percent_of_revenue(sent)]

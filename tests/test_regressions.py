@@ -156,3 +156,10 @@ def test_the_maker_is_the_main_subject_so_far(nlp):
             "To satisfy the regulator, the phone maker signed an agreement with Siemens.")
     rels = extract_text(text, nlp=nlp).relations
     assert {(r.source, r.target) for r in rels if r.type == "partners-with"} == {("Nokia", "Siemens")}
+
+
+def test_deal_words_inside_names_are_not_triggers(nlp):
+    text = ("Nokia will pass 20% of its royalty payments to Royalty Partners through 2030, but the stream is capped: "
+            "it reverts to Nokia once payments to Royalty Partners reach $400 million.")
+    rels = [(r.source, r.target) for r in extract_text(text, nlp=nlp).relations if r.type == "revenue-share-capped"]
+    assert rels == [("Nokia", "Royalty Partners")]
