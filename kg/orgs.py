@@ -192,7 +192,8 @@ class OrgResolver:
         text = clean_name(span.text)
         if is_place(text):
             return False
-        camel = re.search(r"(?<!^M)(?<!^Ma)(?<! M)(?<! Ma)[a-z][A-Z]|^[a-z]+[A-Z]|\.(?:com|io|ai|net)$", text) is not None
+        # "OpenAI", "CoreWeave", "xAI", "Acme.com" — but not "McAdam" or a product like "iPhone"
+        camel = re.search(r"^[A-Z]\w*?(?<!^M)(?<!^Ma)[a-z][A-Z]|^[a-z]+[A-Z]+$|\.(?:com|io|ai|net)$", text) is not None
         camel = camel and not (label == "PERSON" and len(span) > 1)  # "Jo McAdam" is a person
         acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
         if camel or acronym:
@@ -418,7 +419,7 @@ def _acts(span: Span) -> bool:
     return root.dep_ in {"nsubj", "nsubjpass"} or (root.dep_ == "conj" and root.head.dep_ in {"nsubj", "nsubjpass"})
 
 
-_INSTITUTION_HEADS = {"authority", "commission", "council", "agency", "institute", "association", "committee",
+_INSTITUTION_HEADS = {"administration", "authority", "commission", "council", "agency", "institute", "association", "committee",
                       "board", "bureau", "department", "ministry", "office", "society", "foundation", "university",
                       "college", "exchange", "trust", "fund", "federation", "union", "service", "services"}
 

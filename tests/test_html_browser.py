@@ -314,3 +314,19 @@ def test_big_graph_settles_within_five_seconds(open_graph):
     assert p.js("window.kgStats.settledMs") < 5000
     assert p.js("kg.network.physics.options.enabled") is False
     p.assert_clean()
+
+
+def test_same_day_statuses_combine_as_in_python(open_graph):
+    """A partnership read as active and, in one sentence, as partly ended stays active; an exclusivity ends."""
+    day = D(2026, 4, 28)
+    g = KnowledgeGraph.from_results([DocResult(doc_id="b1", published=day, relations=[
+        Relation(type="partners-with", source="Acme Cloud", target="Beta Bank",
+                 evidence=[ev("b1", "active", day, start=0), ev("b1", "ended", day, start=60)]),
+        Relation(type="exclusive-with", source="Acme Cloud", target="Beta Bank", status="ended",
+                 evidence=[ev("b1", "active", day, start=0), ev("b1", "ended", day, start=60)]),
+    ])])
+    expected = {edge_id(r.type, r.source, r.target): r.status for r in g.relations()}
+    assert sorted(expected.values()) == ["active", "ended"]
+    p = open_graph(g)
+    assert p.js("Object.fromEntries(kg.edgeView.get().map(e => [e.id, e.kgStatus]))") == expected
+    p.assert_clean()
