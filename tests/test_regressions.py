@@ -5,8 +5,8 @@ import pytest
 from kg.extract import extract_text
 
 
-def pairs(nlp, text, rtype="partners-with"):
-    rels = extract_text(text, nlp=nlp).relations
+def pairs(nlp, text, rtype="partners-with", published=None):
+    rels = extract_text(text, nlp=nlp, published=published).relations
     return {(r.source, r.target, r.status) if r.type == "revenue-share-capped" else (*sorted((r.source, r.target)), r.status)
             for r in rels if r.type == rtype}
 
@@ -129,13 +129,7 @@ def test_more_non_deals(nlp, text):
     ],
 )
 def test_fixed_failures_second_round(nlp, text, rtype, expected):
-    from kg.models import Document
-    from kg.extract import extract_documents
-
-    rels = next(extract_documents([Document(id="t", text=text, published="2029-05-01")], nlp)).relations
-    found = {(r.source, r.target, r.status) if r.type == "revenue-share-capped" else (*sorted((r.source, r.target)), r.status)
-             for r in rels if r.type == rtype}
-    assert found == expected
+    assert pairs(nlp, text, rtype, published="2029-05-01") == expected
 
 
 @pytest.mark.parametrize(
