@@ -173,7 +173,9 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
         if si not in triggers and not lexical:
             continue
         refers = any(w in cfg.ref_words or w.rstrip("s") in cfg.ref_words for w in words)
-        if not (refers or any(t.orth in org_firsts for t in sent)):
+        # an organization: a tagged name, or any capitalized word after the first, since kg_orgs also
+        # takes untagged proper names in a deal's party slots ("X and Y widened their partnership")
+        if not (refers or any(t.orth in org_firsts for t in sent) or any(t.text[:1].isupper() for t in sent[1:])):
             continue
         chosen.add(si)
         if refers:  # "it", "the carmaker", "the two companies" refer back within the paragraph

