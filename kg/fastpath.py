@@ -55,7 +55,7 @@ __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
     "kg_candidate_parse",
     requires=["doc.ents", "doc.spans", "token.is_sent_start"],
     assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-    default_config={"components": list(PARSE_COMPONENTS), "context_before": 3, "context_after": 2, "pad": 4,
+    default_config={"components": list(PARSE_COMPONENTS), "context_before": 1, "context_after": 2, "pad": 4,
                     "entity_context": False},
 )
 def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
@@ -173,15 +173,14 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
         if si not in triggers and not lexical:
             continue
         refers = any(w in cfg.ref_words or w.rstrip("s") in cfg.ref_words for w in words)
-        # an organization: a tagged name, or any capitalized word after the first, since kg_orgs also
-        # takes untagged proper names in a deal's party slots ("X and Y widened their partnership")
-        if not (refers or any(t.orth in org_firsts for t in sent) or any(t.text[:1].isupper() for t in sent[1:])):
+        if not (refers or any(t.orth in org_firsts for t in sent)):
             continue
         chosen.add(si)
         if refers:  # "it", "the carmaker", "the two companies" refer back within the paragraph
             para = doc.text.rfind("\n", 0, sent.start_char) + 1
             j = si - 1
-            while j >= 0 and si - j <= cfg.context_before and sents[j].end_char > para:
+            reach = max(cfg.context_before, 3) if cfg.entity_context else cfg.context_before  # faithful mode: more
+            while j >= 0 and si - j <= reach and sents[j].end_char > para:
                 chosen.add(j)
                 j -= 1
         if si in revshare or si in payment or lexical:  # a cap may follow ("It is capped at ...")
@@ -264,17 +263,17 @@ def load_pipeline(model: str | None = None) -> Language:
 
     >>> nlp = load_pipeline()
     >>> nlp.pipe_names
-    ['senter', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations']
+    ['kg_sentences', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations']
     """
     nlp = load_model(model)
     for name in PARSE_COMPONENTS:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
-    if "senter" in nlp.component_names:
-        nlp.enable_pipe("senter")
-    else:  # a model without a senter: a rule-based splitter instead
-        nlp.add_pipe("sentencizer", name="senter", first=True)
-    nlp.add_pipe("kg_line_breaks", after="senter")
+    # Rule-based sentence splitting: kg_line_breaks already allows a sentence to start only after a
+    # line break or sentence-final punctuation, and the parser re-decides boundaries inside every
+    # candidate stretch, so the statistical senter (a second tok2vec) buys nothing here.
+    nlp.add_pipe("sentencizer", name="kg_sentences", first=True)
+    nlp.add_pipe("kg_line_breaks", after="kg_sentences")
     add_kg_components(nlp)
     ruler = nlp.get_pipe("kg_deal_terms")
     patterns = ruler.patterns

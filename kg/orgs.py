@@ -12,7 +12,6 @@ import re
 from collections import Counter, defaultdict
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.cues import load_cues
@@ -305,14 +304,26 @@ class OrgResolver:
         """Spans the model missed or mislabelled that spell an organization named elsewhere."""
         if not accepted:
             return []
-        matcher = PhraseMatcher(self.vocab)
-        texts = {s.text for s in accepted} | {strip_legal_suffix(s.text) for s in accepted}
-        matcher.add("ORG", [self.tokenizer(t) for t in texts])
+        # Word sequences of the names (and their suffix-free forms), looked up by first word: a plain
+        # scan, cheaper than building a PhraseMatcher for every document.
+        names: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for s in accepted:
+            words = tuple(t.text for t in s)
+            names[words[0]].add(words)
+            short = tuple(strip_legal_suffix(s.text).split())
+            if short and short != words and len(short) < len(words) and tuple(t.text for t in s[:len(short)]) == short:
+                names[short[0]].add(short)
+        matches = []
+        for tok in doc:
+            for words in names.get(tok.text, ()):
+                end = tok.i + len(words)
+                if end <= len(doc) and all(doc[tok.i + k].text == w for k, w in enumerate(words)):
+                    matches.append((tok.i, end))
         taken = set()
         for s in accepted:
             taken.update(range(s.start, s.end))
         found = []
-        for _, start, end in sorted(matcher(doc), key=lambda m: (m[1], -(m[2] - m[1]))):
+        for start, end in sorted(matches, key=lambda m: (m[0], -(m[1] - m[0]))):
             if taken.intersection(range(start, end)):
                 continue
             if end < len(doc) and doc[end].is_title and not doc[end].is_sent_start and doc[end].ent_type_ == "ORG":
