@@ -149,7 +149,7 @@ GENERIC_ABBR = {"ai", "agi", "api", "ip", "ugc", "ipo", "llm", "gpu", "saas", "p
 def is_abbreviation(abbr: str, full: str) -> bool:
     """True when ``abbr`` abbreviates ``full``: its capitals are the words' initials, or it starts the name.
 
-    >>> is_abbreviation("AWS", "Amazon Web Services"), is_abbreviation("Inc", "Acme Inc")
+    >>> is_abbreviation("ACS", "Acme Cloud Services"), is_abbreviation("Inc", "Acme Inc")
     (True, False)
     """
     letters = [c for c in abbr if c.isalpha()]

@@ -187,11 +187,11 @@ class OrgResolver:
         return out
 
     def _org_by_shape(self, span: Span, label: str, person_words: set[str]) -> bool:
-        """Names the model mislabels whose form says organization: "OpenAI", "AMD", a lone "Oracle"."""
+        """Names the model mislabels whose form says organization: "NovaAI", "ACX", a lone "Zorbo"."""
         text = clean_name(span.text)
         if is_place(text):
             return False
-        # "OpenAI", "CoreWeave", "xAI", "Acme.com" — but not "McAdam" or a product like "iPhone"
+        # "NovaAI", "CloudWave", "qAI", "Acme.com" — but not "McAdam" or a product like "iPod"
         camel = re.search(r"^[A-Z]\w*?(?<!^M)(?<!^Ma)[a-z][A-Z]|^[a-z]+[A-Z]+$|\.(?:com|io|ai|net)$", text) is not None
         camel = camel and not (label == "PERSON" and len(span) > 1)  # "Jo McAdam" is a person
         acronym = len(span) == 1 and text.isupper() and 2 <= len(text) <= 6 and label != "NORP"
@@ -266,7 +266,7 @@ class OrgResolver:
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1:
-                breaks = True  # "Microsoft's Azure": owner and unit
+                breaks = True  # "Acme's Nimbus": owner and unit
             if breaks:
                 if i > piece_start:
                     pieces.append((piece_start, i))
@@ -382,7 +382,7 @@ class OrgResolver:
                 ckey = entity_key(canon)
                 surfaces[ckey][canon] += 0
                 union(key, ckey, next(iter(surfaces[key])), "alias-file")
-        # "Acme Cloud" / "Acme Azure": a one-word unit named after its parent joins the parent.
+        # "Acme Cloud" / "Acme Nimbus": a one-word unit named after its parent joins the parent.
         single = {k for k in keys if " " not in k}
         for key in keys:
             words = key.split()
@@ -391,7 +391,7 @@ class OrgResolver:
                 unit = words[1]
                 if unit in surfaces:
                     union(unit, words[0], unit, "unit-of-parent")
-        # Possessive units: "Acme's Azure cloud".
+        # Possessive units: "Acme's Nimbus cloud".
         for span in spans:
             prev = span.start - 1
             if prev > 0 and doc[prev].lower_ in {"'s", "’s"} and len(span) == 1:

@@ -25,8 +25,8 @@ _LEADING_PUNCT = re.compile(r"^[\s\"'“‘(\[]+")
 def clean_name(text: str) -> str:
     """Strip a leading "the", a trailing possessive and surrounding punctuation.
 
-    >>> clean_name("the Microsoft Corp.'s")
-    'Microsoft Corp'
+    >>> clean_name("the Acme Corp.'s")
+    'Acme Corp'
     """
     name = " ".join(text.split())
     name = _LEADING_PUNCT.sub("", name)
