@@ -39,7 +39,7 @@ def cli_errors(fn):
 
 def _progress() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal and False)
+                    TimeElapsedColumn(), console=err, transient=False)
 
 
 # -- engine and store options (kg.engine, kg.store) -------------------------------------------
@@ -147,9 +147,8 @@ def print_summary(summary: dict) -> None:
     for rtype, by_status in sorted(summary["edges"].items()):
         for status, n in sorted(by_status.items()):
             table.add_row(f"{rtype} ({status})", str(n))
-    for key in ("skipped",):
-        if key in summary:
-            table.add_row(key, str(summary[key]))
+    if "skipped" in summary:
+        table.add_row("skipped", str(summary["skipped"]))
     console.print(table)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.io import parse_date
-from kg.models import ATTR_KEYS, RELATION_TYPES, SYMMETRIC_TYPES, DocResult, Document
+from kg.models import ATTR_KEYS, RELATION_TYPES, SYMMETRIC_TYPES, DocResult, Document, Relation
 
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSS = re.compile(r"(?:['’]s)$", re.IGNORECASE)
@@ -140,82 +140,82 @@ def passage_documents(passages: list[Passage]) -> list[Document]:
 
 def score(passages: list[Passage], results: dict[str, DocResult]) -> Report:
     """Compare extraction results with gold passages."""
+    outcomes = [o for p in passages for o in passage_outcomes(p, results.get(p.id) or DocResult(doc_id=p.id))]
     counts: dict[str, Counter] = {t: Counter() for t in RELATION_TYPES}
-    outcomes: list[EdgeOutcome] = []
-    st_ok = st_n = at_ok = at_n = 0
-    for p in passages:
-        result = results.get(p.id) or DocResult(doc_id=p.id)
-        gold_names = [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
-        name_index = {e["name"]: i for i, e in enumerate(p.entities)}
-        text_low = p.text.casefold()
-        ent_names = {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text_low}
-                     for e in result.entities}
+    for o in outcomes:
+        counts[o.type][o.kind] += 1
+    matched = [o for o in outcomes if o.kind == "tp"]
+    attrs = [(o.attrs.get(k, ""), v) for o in matched for k, v in o.gold_attrs.items() if k in ATTR_KEYS]
+    return Report(counts, sum(o.status == o.gold_status for o in matched), len(matched),
+                  sum(norm(got) == norm(want) for got, want in attrs), len(attrs), outcomes)
 
-        def gold_ids(name: str) -> set[int]:
-            names = ent_names.get(name, {norm(name)})
-            return {i for i, g in enumerate(gold_names) if names & g}
 
-        preds = {}
-        for rel in result.relations:
-            key = (rel.type, rel.source, rel.target) if rel.type not in SYMMETRIC_TYPES else \
-                (rel.type, *sorted((rel.source, rel.target)))
-            preds.setdefault(key, rel)
-        golds = p.relations
-        # Bipartite matching per passage (augmenting paths): pred -> gold.
-        cand: dict[tuple, list[int]] = {}
-        for key, rel in preds.items():
-            s_ids, t_ids = gold_ids(rel.source), gold_ids(rel.target)
-            options = []
-            for gi, g in enumerate(golds):
-                if g["type"] != rel.type:
-                    continue
-                gs, gt = name_index.get(g["source"], -1), name_index.get(g["target"], -1)
-                fwd = gs in s_ids and gt in t_ids
-                rev = rel.type in SYMMETRIC_TYPES and gs in t_ids and gt in s_ids
-                if fwd or rev:
-                    options.append(gi)
-            cand[key] = options
-        match: dict[int, tuple] = {}
+def passage_outcomes(p: Passage, result: DocResult) -> list[EdgeOutcome]:
+    """True positives, false positives and false negatives of one passage."""
+    gold_names = [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
+    name_index = {e["name"]: i for i, e in enumerate(p.entities)}
+    text = p.text.casefold()
+    spellings = {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text} for e in result.entities}
 
-        def augment(key, seen) -> bool:
-            for gi in cand[key]:
-                if gi in seen:
-                    continue
+    def gold_ids(name: str) -> set[int]:
+        names = spellings.get(name, {norm(name)})
+        return {i for i, g in enumerate(gold_names) if names & g}
+
+    preds: dict[tuple, Relation] = {}  # duplicates (same type and endpoints) count once
+    for rel in result.relations:
+        ends = sorted((rel.source, rel.target)) if rel.type in SYMMETRIC_TYPES else [rel.source, rel.target]
+        preds.setdefault((rel.type, *ends), rel)
+    options = {key: [gi for gi, g in enumerate(p.relations) if _matches(rel, g, gold_ids, name_index)]
+               for key, rel in preds.items()}
+    match = _bipartite(options)
+    outcomes = []
+    for key, rel in preds.items():
+        ev = rel.evidence[0] if rel.evidence else None
+        base = dict(passage=p.id, type=rel.type, source=rel.source, target=rel.target, status=rel.status,
+                    rule=ev.rule if ev else "", sentence=ev.sentence if ev else "",
+                    confidence=rel.confidence, attrs=dict(rel.attrs))
+        if key in match:
+            g = p.relations[match[key]]
+            outcomes.append(EdgeOutcome(kind="tp", gold_status=g.get("status", "active"),
+                                        gold_attrs=g.get("attrs") or {}, **base))
+        else:
+            outcomes.append(EdgeOutcome(kind="fp", **base))
+    for gi, g in enumerate(p.relations):
+        if gi not in match.values():
+            outcomes.append(EdgeOutcome(passage=p.id, kind="fn", type=g["type"], source=g["source"],
+                                        target=g["target"], gold_status=g.get("status", "active"),
+                                        gold_attrs=g.get("attrs") or {}))
+    return outcomes
+
+
+def _matches(rel: Relation, gold: dict, gold_ids, name_index: dict[str, int]) -> bool:
+    if gold["type"] != rel.type:
+        return False
+    s_ids, t_ids = gold_ids(rel.source), gold_ids(rel.target)
+    gs, gt = name_index.get(gold["source"], -1), name_index.get(gold["target"], -1)
+    return (gs in s_ids and gt in t_ids) or (rel.type in SYMMETRIC_TYPES and gs in t_ids and gt in s_ids)
+
+
+def _bipartite(options: dict[tuple, list[int]]) -> dict[tuple, int]:
+    """A maximum matching of predictions to gold edges (augmenting paths); each gold edge at most once.
+
+    >>> sorted(_bipartite({"a": [0, 1], "b": [0]}).items())
+    [('a', 1), ('b', 0)]
+    """
+    owner: dict[int, tuple] = {}
+
+    def augment(key, seen: set[int]) -> bool:
+        for gi in options[key]:
+            if gi not in seen:
                 seen.add(gi)
-                if gi not in match or augment(match[gi], seen):
-                    match[gi] = key
+                if gi not in owner or augment(owner[gi], seen):
+                    owner[gi] = key
                     return True
-            return False
+        return False
 
-        for key in preds:
-            augment(key, set())
-        matched_preds = {k: gi for gi, k in match.items()}
-        for key, rel in preds.items():
-            ev = rel.evidence[0] if rel.evidence else None
-            base = dict(passage=p.id, type=rel.type, source=rel.source, target=rel.target, status=rel.status,
-                        rule=ev.rule if ev else "", sentence=ev.sentence if ev else "",
-                        confidence=rel.confidence, attrs=dict(rel.attrs))
-            if key in matched_preds:
-                g = golds[matched_preds[key]]
-                counts[rel.type]["tp"] += 1
-                st_n += 1
-                st_ok += rel.status == g.get("status", "active")
-                for k, v in (g.get("attrs") or {}).items():
-                    if k in ATTR_KEYS:
-                        at_n += 1
-                        at_ok += norm(rel.attrs.get(k, "")) == norm(v)
-                outcomes.append(EdgeOutcome(kind="tp", gold_status=g.get("status", "active"),
-                                            gold_attrs=g.get("attrs") or {}, **base))
-            else:
-                counts[rel.type]["fp"] += 1
-                outcomes.append(EdgeOutcome(kind="fp", **base))
-        for gi, g in enumerate(golds):
-            if gi not in match:
-                counts[g["type"]]["fn"] += 1
-                outcomes.append(EdgeOutcome(passage=p.id, kind="fn", type=g["type"], source=g["source"],
-                                            target=g["target"], gold_status=g.get("status", "active"),
-                                            gold_attrs=g.get("attrs") or {}))
-    return Report(counts, st_ok, st_n, at_ok, at_n, outcomes)
+    for key in options:
+        augment(key, set())
+    return {key: gi for gi, key in owner.items()}
 
 
 def evaluate(gold_path: str | Path, *, nlp=None, order: str = "together") -> Report:

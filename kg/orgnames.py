@@ -36,8 +36,8 @@ TECH_NOUNS = {"system", "systems", "technology", "technologies", "standard", "st
 
 PRODUCT_NOUNS = {"model", "models", "family", "chatbot", "app", "assistant", "tool", "initiative", "project",
                  "therapy", "drug", "medicine", "vaccine", "treatment", "compound", "candidate", "brand",
-                  "program", "programme", "chip", "chips", "product", "brand", "device", "phone",
-                  "smartphone", "console", "game", "software", "system", "engine", "feature", "venture"} - {"venture"}
+                 "program", "programme", "chip", "chips", "product", "device", "phone", "smartphone", "console",
+                 "game", "software", "system", "engine", "feature"}
 
 
 @lru_cache(maxsize=1)

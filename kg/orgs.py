@@ -405,7 +405,7 @@ class OrgResolver:
             members[find(key)].append(key)
         canon_of: dict[str, str] = {}
         entities: dict[str, dict] = {}
-        for root, keys_ in members.items():
+        for keys_ in members.values():
             counts: Counter = Counter()
             for k in keys_:
                 counts.update(surfaces[k])

@@ -36,7 +36,7 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
         target = antecedent(doc, span, names)
         if target is not None:
             ref = Span(doc, span.start, span.end, label="REF")
-            ref.kb_id_ = target.kb_id_ or clean_name(target.text)
+            ref.kb_id_ = target.kb_id_  # names carry their canonical name before references are resolved
             refs.append(ref)
     return refs
 
@@ -121,12 +121,24 @@ def _is_subject(span: Span, main: bool = False) -> bool:
     return not main or root.head.dep_ == "ROOT"
 
 
-def is_source(span: Span) -> bool:
-    """A news outlet cited for a report ("X reported", "according to X"): never what "the company" means."""
-    root = span.root
-    if root.dep_ == "nsubj" and root.head.lemma_ in _REPORT_VERBS:
+def is_source(span: Span, report: set[int] | None = None, sent: Span | None = None) -> bool:
+    """A news outlet cited for a report ("X reported", "told X", "according to X", "(X) -"): not a party.
+
+    ``report`` holds the indices of the sentence's reporting words (default: verbs like "report", "tell").
+    """
+    root, doc = span.root, span.doc
+    sent = sent if sent is not None else span.sent
+    if report is None:
+        report = {t.i for t in sent if t.lemma_ in _REPORT_VERBS}
+    if root.head.i in report and root.dep_ in {"nsubj", "dobj", "dative", "pobj", "agent"}:
         return True
-    return root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according"
+    if root.dep_ == "pobj" and root.head.lower_ in {"to", "by"} and root.head.head.i in report:
+        return True
+    if root.dep_ == "pobj" and root.head.head.lower_ == "according":
+        return True
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return before == "(" and after == ")" and span.start - sent.start <= 6
 
 
 _REPORT_VERBS = {"report", "tell", "cite", "write", "quote"}

@@ -26,6 +26,7 @@ from kg.payments import (
     shared_revenue,
 )
 from kg.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.fastpath reads it here)
+from kg.references import is_source
 from kg.syntax import (
     anaphoric_subject,
     apposition_tokens,
@@ -389,7 +390,7 @@ class _DocContext:
         for span in self.orgs:
             if not (sent.start <= span.start < sent.end) or not span.kb_id_:
                 continue
-            if _is_source(self.doc, span, report, sent):
+            if is_source(span, report, sent):
                 continue
             (referred if span.label_ == "REF" else named).add(span.kb_id_)
             for i in range(span.start, span.end):
@@ -455,20 +456,6 @@ def _maybe_unit(a: str, b: str) -> bool:
         if x.isupper() and 2 <= len(x) <= 5 and y[:1].upper() == x[:1] and not y.isupper():
             return True
     return False
-
-
-def _is_source(doc: Doc, span: Span, report: set[int], sent: Span) -> bool:
-    """News outlets cited as sources: "X reported", "told X", "according to X", "(X) -"."""
-    root = span.root
-    if root.head.i in report and root.dep_ in {"nsubj", "dobj", "dative", "pobj", "agent"}:
-        return True
-    if root.dep_ == "pobj" and root.head.lower_ in {"to", "by"} and root.head.head.i in report:
-        return True
-    if root.dep_ == "pobj" and root.head.head.lower_ == "according":
-        return True
-    before = doc[span.start - 1].text if span.start > 0 else ""
-    after = doc[span.end].text if span.end < len(doc) else ""
-    return before == "(" and after == ")" and span.start - sent.start <= 6
 
 
 # -- aggregation -------------------------------------------------------------------------------

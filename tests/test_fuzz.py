@@ -11,7 +11,6 @@ import html
 import json
 import re
 import signal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from kg.io import iter_documents
+from kg.models import ATTR_KEYS as ATTR_NAMES
+from kg.models import RELATION_TYPES
+from kg.models import STATUSES as STATUS_NAMES
 from kg.resolve import clean_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,9 +20,7 @@ DATA = ROOT / "data"
 ARTICLES = DATA / "articles"
 GOLD = DATA / "gold.jsonl"
 
-TYPES = {"partners-with", "exclusive-with", "revenue-share-capped"}
-STATUSES = {"active", "ended", "planned"}
-ATTR_KEYS = {"percent", "amount", "until", "since"}
+TYPES, STATUSES, ATTR_KEYS = set(RELATION_TYPES), set(STATUS_NAMES), set(ATTR_NAMES)
 
 
 def gold_records() -> list[dict]:
