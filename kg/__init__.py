@@ -2,16 +2,16 @@
 
 >>> import kg
 >>> sorted(kg.__all__)[:3]
-['DocResult', 'Document', 'Entity']
+['Change', 'DocResult', 'Document']
 """
 
 from kg.api import build, extract
 from kg.errors import GraphFormatError, InputError, KGError, ModelError, StoreError
-from kg.models import DocResult, Document, Entity, Evidence, Merge, Mention, Relation
+from kg.models import Change, DocResult, Document, Entity, Evidence, Merge, Mention, Relation
 
 __all__ = [
     "build", "extract", "load", "KnowledgeGraph",
-    "Document", "DocResult", "Entity", "Evidence", "Merge", "Mention", "Relation",
+    "Change", "Document", "DocResult", "Entity", "Evidence", "Merge", "Mention", "Relation",
     "KGError", "InputError", "ModelError", "GraphFormatError", "StoreError",
 ]
 

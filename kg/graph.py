@@ -398,6 +398,12 @@ class KnowledgeGraph:
         """See :func:`relations`."""
         return relations(self.nx, **filters)
 
+    def changes(self, *, since=None, until=None, undated: bool = False, **filters: Any) -> list:
+        """See :func:`kg.changes.changes` (``undated=True``: :func:`kg.changes.undated`, which ignores the dates)."""
+        from kg import changes as ch
+
+        return ch.undated(self.nx, **filters) if undated else ch.changes(self.nx, since=since, until=until, **filters)
+
     def entity(self, name: str) -> Entity | None:
         """See :func:`entity`."""
         return entity(self.nx, name)

@@ -112,3 +112,15 @@ class DocResult(_Model):
     published: dt.date | None = None
     entities: list[Entity] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+
+
+class Change(_Model):
+    """An edge that started, ended or changed status on ``date`` (None: undated evidence, not placed in time)."""
+
+    type: RelationType
+    source: str
+    target: str
+    from_status: Status | None = None  # None: the edge is new on this date
+    to_status: Status
+    date: dt.date | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
