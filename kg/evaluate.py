@@ -5,6 +5,11 @@ gold entity by name or alias (case-insensitive, after stripping a leading "the",
 "'s" and trailing punctuation). An extracted endpoint is its name plus those of its aliases
 that occur in the passage text. Duplicates count once; each gold edge matches at most once;
 symmetric types match in either order. Micro-averaged over passages, per type and overall.
+
+Two organization scores sit beside edge F1: **party recall** (share of the gold entities of each
+passage that some extracted entity matches, by the same name-or-alias rule) and **endpoint
+precision** (share of the ends of the predicted edges, duplicates removed, that match a gold entity
+of their passage).
 """
 
 from __future__ import annotations
@@ -64,6 +69,17 @@ class EdgeOutcome:
 
 
 @dataclass
+class PartyOutcome:
+    """One passage's organizations: which gold entities were found, which edge ends are gold entities."""
+
+    passage: str
+    found: list[str]  # gold entity names some extracted entity matches
+    missed: list[str]  # gold entity names none matches
+    good_ends: list[str]  # predicted edge ends (after duplicate removal) that match a gold entity
+    bad_ends: list[str]  # the other predicted edge ends
+
+
+@dataclass
 class Report:
     counts: dict[str, Counter]  # type -> Counter(tp, fp, fn)
     status_correct: int
@@ -71,6 +87,17 @@ class Report:
     attr_correct: int
     attr_total: int
     outcomes: list[EdgeOutcome]
+    parties: list[PartyOutcome] = field(default_factory=list)
+
+    def party_recall(self) -> float:
+        """Share of gold entities found as extracted entities."""
+        found = sum(len(p.found) for p in self.parties)
+        return _ratio(found, found + sum(len(p.missed) for p in self.parties))
+
+    def endpoint_precision(self) -> float:
+        """Share of predicted edge ends that are gold entities of their passage."""
+        good = sum(len(p.good_ends) for p in self.parties)
+        return _ratio(good, good + sum(len(p.bad_ends) for p in self.parties))
 
     def scores(self) -> dict[str, dict[str, float]]:
         out = {}
@@ -89,6 +116,10 @@ class Report:
             "status_matched": self.status_total,
             "attribute_accuracy": _ratio(self.attr_correct, self.attr_total),
             "attributes_scored": self.attr_total,
+            "party_recall": self.party_recall(),
+            "parties_total": sum(len(p.found) + len(p.missed) for p in self.parties),
+            "endpoint_precision": self.endpoint_precision(),
+            "endpoints_total": sum(len(p.good_ends) + len(p.bad_ends) for p in self.parties),
         }
 
     def curve(self, thresholds: Iterable[float] = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)) -> list[dict]:
@@ -140,22 +171,50 @@ def passage_documents(passages: list[Passage]) -> list[Document]:
 
 def score(passages: list[Passage], results: dict[str, DocResult]) -> Report:
     """Compare extraction results with gold passages."""
-    outcomes = [o for p in passages for o in passage_outcomes(p, results.get(p.id) or DocResult(doc_id=p.id))]
+    got = {p.id: results.get(p.id) or DocResult(doc_id=p.id) for p in passages}
+    outcomes = [o for p in passages for o in passage_outcomes(p, got[p.id])]
+    parties = [passage_parties(p, got[p.id]) for p in passages]
     counts: dict[str, Counter] = {t: Counter() for t in RELATION_TYPES}
     for o in outcomes:
         counts[o.type][o.kind] += 1
     matched = [o for o in outcomes if o.kind == "tp"]
     attrs = [(o.attrs.get(k, ""), v) for o in matched for k, v in o.gold_attrs.items() if k in ATTR_KEYS]
     return Report(counts, sum(o.status == o.gold_status for o in matched), len(matched),
-                  sum(norm(got) == norm(want) for got, want in attrs), len(attrs), outcomes)
+                  sum(norm(got) == norm(want) for got, want in attrs), len(attrs), outcomes, parties)
+
+
+def _spellings(p: Passage, result: DocResult) -> dict[str, set[str]]:
+    """Each extracted entity's normalized name plus those of its aliases that occur in the passage."""
+    text = p.text.casefold()
+    return {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text} for e in result.entities}
+
+
+def _gold_names(p: Passage) -> list[set[str]]:
+    return [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
+
+
+def passage_parties(p: Passage, result: DocResult) -> PartyOutcome:
+    """Gold entities found or missed, and predicted edge ends that are or are not gold entities."""
+    gold = _gold_names(p)
+    spellings = _spellings(p, result)
+    extracted = set().union(*spellings.values()) if spellings else set()
+    found = [e["name"] for e, names in zip(p.entities, gold) if names & extracted]
+    missed = [e["name"] for e, names in zip(p.entities, gold) if not names & extracted]
+    gold_all = set().union(*gold) if gold else set()
+    ends = {(rel.type, *(sorted((rel.source, rel.target)) if rel.type in SYMMETRIC_TYPES else (rel.source, rel.target)))
+            for rel in result.relations}
+    good, bad = [], []
+    for _type, *pair in sorted(ends):
+        for name in pair:
+            (good if spellings.get(name, {norm(name)}) & gold_all else bad).append(name)
+    return PartyOutcome(p.id, found, missed, good, bad)
 
 
 def passage_outcomes(p: Passage, result: DocResult) -> list[EdgeOutcome]:
     """True positives, false positives and false negatives of one passage."""
-    gold_names = [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
+    gold_names = _gold_names(p)
     name_index = {e["name"]: i for i, e in enumerate(p.entities)}
-    text = p.text.casefold()
-    spellings = {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text} for e in result.entities}
+    spellings = _spellings(p, result)
 
     def gold_ids(name: str) -> set[int]:
         names = spellings.get(name, {norm(name)})
