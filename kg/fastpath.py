@@ -71,8 +71,9 @@ class CandidateParser:
                  pad: int = 4, entity_context: bool = False):
         self.vocab = nlp.vocab
         self.entity_context = entity_context
-        # tokens of context on each side of a stretch: en_core_web_sm's tok2vec sees 4 neighbours
-        # (depth 4 x window 1), so with 4 the tags and arcs inside equal the full-document ones
+        # tokens of context on each side of a stretch: the tok2vec of en_core_web_sm and of
+        # en_core_web_md (the default) sees 4 neighbours (MaxoutWindowEncoder depth 4 x window 1;
+        # md's static vectors are per token), so with 4 the tags and arcs inside equal the full-document ones
         self.pad = pad
         self.procs = [nlp.get_pipe(n) for n in components]
         self.context_before = context_before
