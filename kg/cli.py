@@ -64,6 +64,7 @@ def add(
     from kg.api import add as add_documents
     from kg.store import Store
 
+    _check_outputs(out, store)
     with _progress() as progress:
         task = progress.add_task("extracting", total=_count_inputs(inputs))
         added, skipped = add_documents([str(p) for p in inputs], store=store, model=model, jobs=jobs, engine=engine,
@@ -72,10 +73,7 @@ def add(
     if out is not None:
         with Store(store) as st:
             graph = st.graph()
-        out.mkdir(parents=True, exist_ok=True)
-        graph.to_graphml(out / "graph.graphml")
-        graph.to_json(out / "graph.json")
-        graph.to_html(out / "graph.html")
+        write_outputs(graph, out)
         print_summary(graph.summary())
         console.print(f"wrote {out / 'graph.html'}, {out / 'graph.graphml'}, {out / 'graph.json'}")
 
@@ -99,6 +97,7 @@ def build(
     from kg.api import build as build_graph
     from kg.io import SkipLog, iter_documents
 
+    _check_outputs(out, store)
     total = _count_inputs(inputs)
     skips = SkipLog(echo=lambda line: err.print(f"skipped: {line}", markup=False, highlight=False, soft_wrap=True))
     with _progress() as progress:
@@ -111,12 +110,30 @@ def build(
         raise KGError(f"{skips.summary()}; --strict: nothing written to {out}")
     if not summary["documents"]:
         raise KGError(f"no documents read from {' '.join(map(str, inputs))} ({skips.summary()}); nothing written")
-    out.mkdir(parents=True, exist_ok=True)
-    graph.to_graphml(out / "graph.graphml")
-    graph.to_json(out / "graph.json")
-    graph.to_html(out / "graph.html", max_nodes=html_max_nodes)
+    write_outputs(graph, out, html_max_nodes)
     print_summary(summary)
     console.print(f"wrote {out / 'graph.html'}, {out / 'graph.graphml'}, {out / 'graph.json'}")
+
+
+def _check_outputs(out: Path | None, store: Path | None = None) -> None:
+    """Fail before any document is read when an output folder or the store cannot be written."""
+    from kg.outputs import check_output_dir, check_output_file
+
+    if out is not None:
+        check_output_dir(out)
+    if store is not None:
+        check_output_file(store, option="--store")
+
+
+def write_outputs(graph, out: Path, html_max_nodes: int | None = None) -> None:
+    """graph.graphml, graph.json and graph.html in OUT; an OSError becomes a one-line error."""
+    from kg.outputs import writing
+
+    with writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        graph.to_graphml(out / "graph.graphml")
+        graph.to_json(out / "graph.json")
+        graph.to_html(out / "graph.html", max_nodes=html_max_nodes)
 
 
 def _count_inputs(paths: list[Path]) -> int | None:
@@ -161,27 +178,62 @@ def query(
     status: Annotated[Optional[str], typer.Option(help="active, ended or planned.")] = None,
     as_of: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD: answer from evidence dated on or before this day.")] = None,
     min_confidence: Annotated[Optional[float], typer.Option(help="Only edges at least this confident.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines instead of a table.")] = False,
+    evidence: Annotated[bool, typer.Option("--evidence", help="Print each edge's evidence sentences under it.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table (one line per edge, fitted to the terminal), csv, jsonl or json.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
 ) -> None:
-    """Print the edges of GRAPH that match the filters, with their evidence."""
+    """Print the edges of GRAPH that match the filters: one line each, or CSV/JSON for scripts."""
+    from kg import present
     from kg.export import load
 
+    fmt = "jsonl" if as_json else fmt
+    if fmt not in present.FORMATS:
+        raise KGError(f"--format {fmt!r}: use one of {', '.join(present.FORMATS)}")
     rels = load(graph).relations(type=type, involving=involving, status=status, as_of=as_of,
                                  min_confidence=min_confidence)
+    if fmt == "csv":
+        typer.echo(present.relations_csv(rels), nl=False)
+    elif fmt in ("jsonl", "json"):
+        typer.echo(present.relations_json(rels, fmt), nl=False)
+    else:
+        width = _terminal_width()
+        for line in present.relation_lines(rels, width, evidence=evidence):
+            typer.echo(line)
+        typer.echo(f"{len(rels)} edge(s)")
+
+
+def _terminal_width() -> int:
+    """Columns of the terminal ($COLUMNS first); 80 when output is not a terminal."""
+    import shutil
+
+    return max(20, shutil.get_terminal_size((80, 24)).columns)
+
+
+@app.command()
+@cli_errors
+def changes(
+    graph: Annotated[Path, typer.Argument(help="A graph written by kg build (.graphml or .json).")],
+    since: Annotated[str, typer.Option(help="YYYY-MM-DD: first day of the window (included).")],
+    until: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD: last day of the window (included; default: no end).")] = None,
+    involving: Annotated[Optional[str], typer.Option(help="Organization name or alias.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="partners-with, exclusive-with or revenue-share-capped.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object: the window, the changes and the undated readings.")] = False,
+) -> None:
+    """Edges of GRAPH that started, ended or changed status between --since and --until, by date."""
+    from kg import present
+    from kg.export import load
+
+    g = load(graph)
+    found = g.changes(since=since, until=until, type=type, involving=involving)
+    loose = g.changes(undated=True, type=type, involving=involving)
     if as_json:
-        for r in rels:
-            typer.echo(r.model_dump_json())
+        data = {"since": since, "until": until, "changes": [c.model_dump(mode="json") for c in found],
+                "undated": [c.model_dump(mode="json") for c in loose]}
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(rels)} edge(s)", show_lines=True)
-    for col in ("type", "source", "target", "status", "attrs", "conf.", "evidence"):
-        table.add_column(col, overflow="fold")
-    for r in rels:
-        ev = "\n".join(f"[{e.doc_id}{', ' + str(e.published) if e.published else ''}] {e.sentence}" for e in r.evidence[:3])
-        if len(r.evidence) > 3:
-            ev += f"\n… {len(r.evidence) - 3} more"
-        attrs = ", ".join(f"{k}={v}" for k, v in r.attrs.items())
-        table.add_row(r.type, r.source, r.target, r.status, attrs, f"{r.confidence:.2f}", ev)
-    console.print(table)
+    for line in present.change_lines(found, loose, _terminal_width()):
+        typer.echo(line)
+    typer.echo(f"{len(found)} change(s) since {since}" + (f" until {until}" if until else ""))
 
 
 @app.command()
@@ -194,9 +246,11 @@ def extract(
     """Extract entities and relations from each passage; one JSON line per passage."""
     from kg.api import extract as extract_results
     from kg.atomic import atomic_open
+    from kg.outputs import check_output_file, writing
 
+    check_output_file(out)
     n = 0
-    with _progress() as progress, atomic_open(out) as fh:
+    with writing(out), _progress() as progress, atomic_open(out) as fh:
         task = progress.add_task("extracting", total=_count_inputs([passages]))
         for result in extract_results(str(passages), model=model):
             fh.write(json.dumps(prediction_row(result), ensure_ascii=False) + "\n")

@@ -21,3 +21,7 @@ class GraphFormatError(KGError):
 
 class StoreError(KGError):
     """The persistent store is unusable."""
+
+
+class OutputError(KGError):
+    """An output path cannot be written (a file where a folder should be, no permission, disk full)."""
