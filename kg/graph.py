@@ -17,10 +17,12 @@ import networkx as nx
 from kg.errors import KGError
 from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge, Mention, Relation
 from kg.resolve import entity_key as _entity_key
-from kg.resolve import load_alias_table
+from kg.resolve import compact_key, is_short_form, load_alias_table, near_identical
 
 # The key index is rebuilt for every document; names repeat, so their keys are memoized.
 entity_key = lru_cache(maxsize=200_000)(_entity_key)
+is_short_form = lru_cache(maxsize=200_000)(is_short_form)
+compact_key = lru_cache(maxsize=200_000)(compact_key)
 
 # Tie-break between evidence of the same day: an ending beats an announcement.
 _STATUS_RANK = {"planned": 0, "active": 1, "ended": 2}
@@ -70,17 +72,72 @@ def _to_date(value: dt.date | str | None) -> dt.date | None:
 # --------------------------------------------------------------------------- nodes
 
 
+def _strong_names(name: str, aliases: Iterable[str]) -> list[str]:
+    """The name and the aliases that are not short forms of it or of another alias."""
+    aliases = list(aliases)
+    return [name, *(a for a in aliases if not is_short_form(a, name) and not any(is_short_form(a, b) for b in aliases))]
+
+
 def _node_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
-    return {entity_key(node), *(entity_key(a) for a in G.nodes[node].get("aliases", []))}
+    """Keys that name the node in any document: its name, tickers, defined and full forms."""
+    return {entity_key(n) for n in _strong_names(node, G.nodes[node].get("aliases", []))}
+
+
+def _short_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
+    aliases = G.nodes[node].get("aliases", [])
+    return {entity_key(a) for a in aliases if entity_key(a) not in _node_keys(G, node)}
+
+
+# Index entries beside the plain keys: the spacing-free form and one-word-masked forms of each key,
+# for the near-identical-name step. The prefixes cannot start an entity key (no control characters).
+_COMPACT, _MASKED = "\x00c:", "\x00m:"
+
+
+def _signatures(key: str) -> list[str]:
+    words = key.split()
+    out = [_COMPACT + compact_key(key)] if len(compact_key(key)) >= 4 else []
+    if len(words) >= 2:
+        out += [_MASKED + " ".join(w if j != i else "*" for j, w in enumerate(words)) for i in range(len(words))]
+    return out
+
+
+def _index_node(index: dict[str, str], key: str, node: str) -> None:
+    index.setdefault(key, node)
+    for sig in _signatures(key):
+        index.setdefault(sig, node)
 
 
 def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
-    """entity_key of every name and alias → node (first node wins on a clash)."""
+    """entity_key of every name and alias → node (first node wins on a clash).
+
+    A short form ("Northwind" for "Northwind Bank") is indexed only when it belongs to one node
+    and is no other node's name: "Northwind" may be the bank in one article, the airline in the next.
+    """
     index: dict[str, str] = {}
     for node in G:
         for key in _node_keys(G, node):
-            index.setdefault(key, node)
+            _index_node(index, key, node)
+    owners: dict[str, set[str]] = {}
+    for node in G:
+        for key in _short_keys(G, node):
+            owners.setdefault(key, set()).add(node)
+    for key, nodes in owners.items():
+        if len(nodes) == 1 and key not in index:
+            index[key] = next(iter(nodes))
     return index
+
+
+def _near_match(G: nx.MultiDiGraph, index: dict[str, str], name: str) -> tuple[str, str] | None:
+    """A node whose name is near-identical to ``name`` (see :func:`kg.resolve.near_identical`), and why."""
+    for sig in _signatures(entity_key(name)):
+        node = index.get(sig)
+        if node is None or node not in G:
+            continue
+        for other in _strong_names(node, G.nodes[node].get("aliases", [])):
+            reason = near_identical(name, other)
+            if reason in {"spelling", "fuzzy"}:
+                return node, reason
+    return None
 
 
 def _new_node(G: nx.MultiDiGraph, name: str) -> None:
@@ -140,7 +197,7 @@ def _move_node(G: nx.MultiDiGraph, old: str, new: str, index: dict[str, str]) ->
         if node == old:
             index[k] = new
     for k in _node_keys(G, new):
-        index.setdefault(k, new)
+        _index_node(index, k, new)
 
 
 def _seen(attrs: dict, name: str, day: str) -> None:
@@ -167,9 +224,18 @@ def _canonical(G: nx.MultiDiGraph, node: str) -> str:
 
 
 def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: str, day: str = "") -> str:
-    """Merge one document entity into the graph; returns its node."""
-    keys = [entity_key(ent.name), *(entity_key(a) for a in ent.aliases)]
+    """Merge one document entity into the graph; returns its node.
+
+    It joins the nodes that share its name or a full alias (a short form it uses in its own
+    document bridges nothing), else a node with a near-identical name; every merge is recorded.
+    """
+    keys = [entity_key(n) for n in _strong_names(ent.name, ent.aliases)]
     matches = list(dict.fromkeys(index[k] for k in keys if k in index))
+    near = None if matches else _near_match(G, index, ent.name)
+    if near is not None:
+        matches = [near[0]]
+        G.nodes[near[0]]["merges"].append(
+            Merge(surface=ent.name, reason=f"cross-document-{near[1]}", doc_id=doc_id).model_dump())
     if not matches:
         node = ent.name
         _new_node(G, node)
@@ -180,7 +246,7 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
                 Merge(surface=other, reason="cross-document-alias", doc_id=doc_id).model_dump()
             )
             _move_node(G, other, node, index)
-        if ent.name != node and ent.name not in G.nodes[node]["aliases"]:
+        if near is None and ent.name != node and ent.name not in G.nodes[node]["aliases"]:
             reason = "cross-document-key" if entity_key(ent.name) == entity_key(node) else "cross-document-alias"
             G.nodes[node]["merges"].append(Merge(surface=ent.name, reason=reason, doc_id=doc_id).model_dump())
     attrs = G.nodes[node]
@@ -191,7 +257,7 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
     attrs["name_counts"][ent.name] = attrs["name_counts"].get(ent.name, 0) + 1
     _seen(attrs, ent.name, day)
     for k in keys:
-        index.setdefault(k, node)
+        _index_node(index, k, node)
     best = _canonical(G, node)
     if best != node:
         _move_node(G, node, best, index)

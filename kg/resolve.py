@@ -93,3 +93,67 @@ def load_alias_table(path: str | None = None) -> dict[str, str]:
             table[entity_key(alias)] = canonical
         table[entity_key(canonical)] = canonical
     return table
+
+
+# --------------------------------------------------------------------------- across documents
+
+
+def is_short_form(alias: str, name: str) -> bool:
+    """True when ``alias`` is ``name`` with words left out ("Northwind" for "Northwind Bank").
+
+    A short form says which company is meant only inside its own document: across documents
+    it may name another company sharing the word, so it never merges nodes on its own.
+
+    >>> is_short_form("Northwind", "Northwind Bank"), is_short_form("NWB", "Northwind Bank")
+    (True, False)
+    """
+    short, full = entity_key(alias).split(), entity_key(name).split()
+    return 0 < len(short) < len(full) and set(short) <= set(full)
+
+
+def compact_key(name: str) -> str:
+    """The key without spaces, hyphens and punctuation: "Wal-Mart" and "Walmart" compare equal.
+
+    >>> compact_key("Wal-Mart Stores") == compact_key("WalMart stores")
+    True
+    """
+    return re.sub(r"[\W_]+", "", entity_key(name))
+
+
+def _word_close(a: str, b: str) -> bool:
+    """Two words that differ only by a typo or plural: "Solution"/"Solutions", not "Bank"/"Band"."""
+    from rapidfuzz.distance import Levenshtein
+
+    if a == b:
+        return True
+    if len(a) < 5 or len(b) < 5 or a[0] != b[0] or any(c.isdigit() for c in a + b):
+        return False
+    if a.rstrip("s") == b.rstrip("s") or a.rstrip("es") == b.rstrip("es"):
+        return True
+    return Levenshtein.distance(a, b) <= 1 and len(a) >= 7
+
+
+def near_identical(a: str, b: str) -> str | None:
+    """Why two names from different documents are one company, or None.
+
+    "spelling": the same letters with other spacing or punctuation ("Wal-Mart", "Walmart");
+    "fuzzy": the same words, one of them spelled slightly differently ("Keld Energy Solution",
+    "Keld Energy Solutions"). A parent and its unit ("Acme" / "Acme Cloud") or two names that
+    only share words ("Northwind Bank" / "Northwind Air") have different words: never merged.
+
+    >>> near_identical("Keld Energy Solution", "Keld Energy Solutions"), near_identical("Northwind Bank", "Northwind Air")
+    ('fuzzy', None)
+    """
+    ka, kb = entity_key(a), entity_key(b)
+    if ka == kb:
+        return "key"
+    ca, cb = compact_key(a), compact_key(b)
+    if len(ca) >= 4 and ca == cb:
+        return "spelling"
+    wa, wb = ka.split(), kb.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return None  # one-word names: too little to tell a typo from another company
+    differing = [(x, y) for x, y in zip(wa, wb) if x != y]
+    if len(differing) == 1 and _word_close(*differing[0]):
+        return "fuzzy"
+    return None
