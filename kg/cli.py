@@ -335,5 +335,34 @@ def _print_errors(rows: list[dict], by_type: bool) -> None:
             console.print(f"   sentence: {o['sentence']}", highlight=False)
 
 
+@app.command()
+@cli_errors
+def entities(
+    graph: Annotated[Path, typer.Argument(help="A graph written by kg build (.graphml or .json).")],
+    merges: Annotated[bool, typer.Option("--merges", help="Also list every merge record (surface, reason, document).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines instead of a table.")] = False,
+) -> None:
+    """List the organizations of GRAPH with their aliases, mention counts and (with --merges) merge records."""
+    from kg.export import load
+
+    ents = load(graph).entities()
+    if as_json:
+        for e in ents:
+            row = {"name": e.name, "aliases": e.aliases, "mentions": len(e.mentions)}
+            if merges:
+                row["merges"] = [m.model_dump() for m in e.merges]
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(ents)} organization(s)", show_lines=merges)
+    for col in ("organization", "aliases", "mentions", *(["merges"] if merges else [])):
+        table.add_column(col, overflow="fold", justify="right" if col == "mentions" else "left")
+    for e in ents:
+        row = [escape(e.name), escape(", ".join(e.aliases)), str(len(e.mentions))]
+        if merges:
+            row.append(escape("\n".join(f"{m.surface} ({m.reason}, {m.doc_id})" for m in e.merges)))
+        table.add_row(*row)
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover
     app()
