@@ -25,9 +25,8 @@ from pydantic import BaseModel, ConfigDict
 
 from kg.errors import InputError
 from kg.models import Document
-from kg.textsafe import (
-    binary_kind, bom_encoding, declared_charset, guess_encoding, html_to_text, parse_date, replace_surrogates,
-)
+from kg.textsafe import binary_kind, bom_encoding, declared_charset, guess_encoding, parse_date, replace_surrogates
+from kg.webpage import read_page
 
 __all__ = [
     "DEFAULT_MAX_DOC_CHARS", "Skip", "SkipLog", "iter_documents", "iter_documents_strict", "parse_date",
@@ -382,7 +381,11 @@ class _Reader:
         text = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline=None)
         chunks = iter(lambda: replace_surrogates(text.read(_CHUNK)), "")
         if suffix in HTML_SUFFIXES:
-            page = html_to_text(chunks)
+            page = read_page("".join(chunks))
+            if not page.text:
+                self.skip(path, "empty", "no article text in the page (only menus, links, scripts or comments)",
+                          "save the article's own page, or give its text as .txt")
+                return
             doc = Document(id=doc_id, text=page.text, published=page.published, title=page.title, source=str(path))
             yield from self.emit(doc)
         else:

@@ -1,4 +1,4 @@
-"""Helpers for untrusted bytes and text: binary sniffing, encoding detection, HTML to text, XML-safe text.
+"""Helpers for untrusted bytes and text: binary sniffing, encoding detection, dates, XML-safe text.
 
 Nothing here touches the file system; ``kg.io`` reads files and calls these.
 """
@@ -8,8 +8,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Iterable
-from html.parser import HTMLParser
 
 # Characters XML 1.0 forbids: C0 controls except tab/newline/return, lone surrogates, U+FFFE/U+FFFF.
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -132,117 +130,6 @@ def _codec(name: str) -> str | None:
         return codecs.lookup(name.strip().strip("\"'")).name
     except LookupError:
         return None
-
-
-# --- HTML to text -------------------------------------------------------------------------
-
-_DROP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas"})
-_BLOCK = frozenset(
-    "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
-    "table thead tbody tfoot tr td th caption blockquote pre figure figcaption address form "
-    "fieldset hr details summary body html".split()
-)
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-# Meta names/properties carrying the publication date, best first.
-DATE_META: tuple[str, ...] = (
-    "article:published_time", "og:published_time", "datepublished", "dc.date.issued",
-    "dc.date", "date", "pubdate", "publishdate", "publish-date",
-)
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []  # finished paragraphs
-        self.current: list[str] = []
-        self.drop_depth = 0
-        self.pre_depth = 0
-        self.in_title = False
-        self.title_parts: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.time_datetime: str | None = None
-        self.charset: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag in _DROP and tag not in _VOID:
-            self.drop_depth += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag == "meta":
-            self._meta(a)
-        elif tag == "time" and a.get("datetime") and self.time_datetime is None:
-            self.time_datetime = a["datetime"]
-        elif tag == "br" and not self.drop_depth:
-            self.current.append("\n")
-        if tag in _BLOCK:
-            self._break()
-        if tag == "pre":
-            self.pre_depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _DROP and self.drop_depth:
-            self.drop_depth -= 1
-        elif tag == "title":
-            self.in_title = False
-        elif tag == "pre" and self.pre_depth:
-            self.pre_depth -= 1
-        if tag in _BLOCK:
-            self._break()
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title_parts.append(data)
-        elif not self.drop_depth:
-            self.current.append(data if self.pre_depth else re.sub(r"[ \t\r\n\f]+", " ", data))
-
-    def _meta(self, a: dict[str, str]) -> None:
-        if "charset" in a:
-            self.charset = a["charset"]
-        elif a.get("http-equiv", "").lower() == "content-type" and "charset=" in a.get("content", ""):
-            self.charset = a["content"].split("charset=", 1)[1].split(";")[0]
-        key = (a.get("property") or a.get("name") or a.get("itemprop") or "").strip().lower()
-        if key and "content" in a and key not in self.meta:
-            self.meta[key] = a["content"]
-
-    def _break(self) -> None:
-        text = "".join(self.current)
-        lines = [" ".join(line.split()) if not self.pre_depth else line.rstrip() for line in text.split("\n")]
-        block = "\n".join(line for line in lines if line.strip())
-        if block:
-            self.blocks.append(block)
-        self.current = []
-
-
-class HtmlText:
-    """Text, title, published date and declared charset of one HTML page."""
-
-    def __init__(self, text: str, title: str | None, published: dt.date | None, charset: str | None):
-        self.text, self.title, self.published, self.charset = text, title, published, charset
-
-
-def html_to_text(html: str | Iterable[str]) -> HtmlText:
-    """Visible text of an HTML page (``html`` as one string or as chunks), blocks separated by blank lines.
-
-    Scripts, styles, noscript and templates are dropped; the title comes from ``og:title`` or
-    ``<title>``; the date from the usual meta tags (``DATE_META``) or the first ``<time datetime>``.
-
-    >>> page = html_to_text('<title>Deal</title><meta property="article:published_time" '
-    ...     'content="2026-04-27T09:00Z"><script>alert(1)</script><p>Acme &amp; Beta</p><p>sign.</p>')
-    >>> page.text, page.title, page.published
-    ('Acme & Beta\\n\\nsign.', 'Deal', datetime.date(2026, 4, 27))
-    """
-    parser = _TextExtractor()
-    for chunk in [html] if isinstance(html, str) else html:
-        parser.feed(chunk)
-    parser.close()
-    parser._break()
-    title = parser.meta.get("og:title") or " ".join("".join(parser.title_parts).split()) or None
-    published = next(
-        (d for key in DATE_META if (d := parse_date(parser.meta.get(key))) is not None),
-        parse_date(parser.time_datetime),
-    )
-    return HtmlText("\n\n".join(parser.blocks), title, published, parser.charset)
 
 
 def parse_date(value: object) -> dt.date | None:

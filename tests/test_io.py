@@ -87,10 +87,11 @@ def test_html_text_title_and_date(tmp_path):
     p = tmp_path / "page.html"
     p.write_text(PAGE, encoding="utf-8")
     [doc], _ = read(p)
-    assert doc.text == "Home\n\nAcme signs\n\nAcme partners with Beta.\n\nSecond\nline <ok>\n\none\n\ntwo"
+    # the title heads the text as in a .txt article; paragraphs are separated by blank lines; the nav is gone
+    assert doc.text == "Acme and Beta sign a deal\n\nAcme signs\n\nAcme partners with Beta.\n\nSecond\n\nline <ok>\n\n- one\n\n- two"
     assert doc.title == "Acme and Beta sign a deal"
     assert doc.published == dt.date(2025, 3, 1)
-    for hidden in ("color", "not text", "Enable JS", "hidden", "var x"):
+    for hidden in ("Home", "color", "not text", "Enable JS", "hidden", "var x"):
         assert hidden not in doc.text
 
 
@@ -124,6 +125,81 @@ def test_html_without_visible_text_is_skipped(tmp_path):
     p.write_text("<html><script>alert(1)</script></html>", encoding="utf-8")
     docs, [skip] = read(p)
     assert docs == [] and skip.kind == "empty" and skip.path == str(p)
+
+
+# Saved news pages (tests/pages): each has a nav bar, a cookie banner, sidebars of other deals, comments and
+# a footer. Every sentence outside the article names a company the article does not.
+PAGES = Path(__file__).parent / "pages"
+OUTSIDE = ("Globex", "Umbrella", "Stark", "Wayne", "Soylent", "Tyrell", "Massive", "Oscorp", "Cyberdyne", "Initech",
+           "cookies", "Comments", "Most read", "Daily Ledger Ltd", "Share", "Privacy", "First!")
+
+
+def test_saved_news_page_gives_only_the_article(tmp_path):
+    [doc], skips = read(PAGES / "ledger-hooli-vandelay.html")
+    assert skips == [] and doc.id == "ledger-hooli-vandelay"
+    assert doc.title == "Hooli ends Vandelay exclusivity, signs Pied Piper partnership"
+    assert doc.published == dt.date(2026, 3, 2)  # JSON-LD / meta, not the "since 2020" of the text
+    paragraphs = doc.text.split("\n\n")
+    assert paragraphs[0] == doc.title and len(paragraphs) == 5
+    assert paragraphs[1].startswith("Hooli said on Monday that it would end Vandelay Industries' exclusive right")
+    assert paragraphs[-1].endswith("have slowed for three quarters in a row.")
+    for word in OUTSIDE:
+        assert word not in doc.text, word
+
+
+def test_saved_page_in_windows_1252_with_json_ld_graph_date():
+    [doc], skips = read(PAGES / "wire-initech-globex.htm")
+    assert skips == []
+    assert doc.published == dt.date(2025, 11, 18)  # from the JSON-LD @graph; the page has no date meta tag
+    assert doc.title == "Initech to share cloud revenue with Globex in capped deal"  # site name dropped
+    assert "SAN FRANCISCO — Initech will pay Globex 15% of its cloud revenue" in doc.text  # cp1252 dash decoded
+    assert "“This gives us room to grow without giving away the upside,” Initech’s finance chief" in doc.text
+    for word in ("Hooli", "Pied Piper", "Vandelay", "Kramerica", "Soylent", "Umbrella", "Wayne", "Massive",
+                 "newsletter", "thoughts on this story", "Copyright", "Trending", "cookies"):
+        assert word not in doc.text, word
+    assert doc.text.count("\n\n") == 4
+
+
+def test_page_without_main_text_is_skipped_with_a_reason():
+    docs, [skip] = read(PAGES / "ledger-front-page.html")
+    assert docs == [] and skip.kind == "empty"
+    assert str(skip) == (f"{PAGES / 'ledger-front-page.html'}: no article text in the page (only menus, links, "
+                         "scripts or comments) — save the article's own page, or give its text as .txt")
+
+
+def test_page_dates_come_from_markup_never_from_the_text(tmp_path):
+    p = tmp_path / "nodate.html"
+    p.write_text("<html><head><title>Hooli signs</title></head><body><article><p>Founded on 3 May 2011, Hooli "
+                 "signed a partnership with Pied Piper on 2 February 2024.</p><p>It runs until 2030.</p></article>"
+                 "<footer>© 2024 Ledger</footer></body></html>", encoding="utf-8")
+    [doc], _ = read(p)
+    assert doc.published is None and "Hooli signed a partnership with Pied Piper" in doc.text.replace(",", "")
+
+
+def test_reading_pages_stays_offline(monkeypatch):
+    import socket
+
+    def refuse(*_a, **_k):
+        raise AssertionError("a page reader tried to use the network")
+
+    for name in ("getaddrinfo", "create_connection"):
+        monkeypatch.setattr(socket, name, refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    docs, skips = read(PAGES)
+    assert [d.id for d in docs] == ["ledger-hooli-vandelay", "wire-initech-globex"] and len(skips) == 1
+
+
+def test_saved_pages_give_only_the_articles_edges():
+    """End to end: nothing from menus, sidebars, comments or footers becomes an organization or an edge."""
+    import kg
+
+    g = kg.build([PAGES / "ledger-hooli-vandelay.html", PAGES / "wire-initech-globex.htm"])
+    parties = {name for r in g.relations() for name in (r.source, r.target)}
+    assert parties and parties <= {"Hooli", "Vandelay Industries", "Pied Piper", "Initech", "Globex"}
+    names = {e.name for e in g.entities()}
+    for outside in ("Umbrella", "Stark Widgets", "Wayne Foods", "Soylent Systems", "Tyrell Labs", "Kramerica",
+                    "Cyberdyne", "Massive Dynamic", "Oscorp", "The Daily Ledger"):
+        assert not any(outside in n for n in names), outside
 
 
 # --- JSON Lines -------------------------------------------------------------------------------
