@@ -330,3 +330,40 @@ def test_same_day_statuses_combine_as_in_python(open_graph):
     p = open_graph(g)
     assert p.js("Object.fromEntries(kg.edgeView.get().map(e => [e.id, e.kgStatus]))") == expected
     p.assert_clean()
+
+
+def test_changed_since_highlights_the_edges_kg_changes_finds(open_graph):
+    g = story()
+    g.add(DocResult(doc_id="a5", published=D(2025, 6, 1), relations=[  # Delta Air's partnership goes from planned to active
+        Relation(type="partners-with", source="Acme Cloud", target="Delta Air", evidence=[ev("a5", "active")])]))
+    p = open_graph(g)
+    dates = p.js("window.__kgData.dates")
+    assert p.js("[...document.querySelectorAll('#since option')].map(o => o.value)") == ["", *dates]
+    assert p.js("kg.changedIds()") == [] and p.page.locator("#changed-msg").inner_text() == ""
+    for day in dates:
+        p.page.select_option("#since", day)
+        expected = {edge_id(c.type, c.source, c.target) for c in g.changes(since=day)}
+        assert set(p.js("kg.changedIds()")) == expected, day
+        assert p.page.locator("#changed-msg").inner_text() == f"{len(expected)} changed"
+    p.page.select_option("#since", "2024-09-01")  # two of the four edges changed from then on
+    expected = {edge_id(c.type, c.source, c.target) for c in g.changes(since="2024-09-01")}
+    assert expected == {"revenue-share-capped:Gamma Labs->Acme Cloud", "partners-with:Acme Cloud->Delta Air"}
+    body = p.js("""Object.fromEntries(Object.values(kg.network.body.edges).map(e => [e.id,
+        {shadow: e.options.shadow.enabled, opacity: e.options.color.opacity}]))""")
+    assert {eid for eid, o in body.items() if o["shadow"]} == expected
+    assert all((o["opacity"] == 0.2) == (eid not in expected) for eid, o in body.items())  # the others fade
+    panel = p.page.locator("#panel").inner_text()
+    assert "Changed since 2024-09-01" in panel and "3 change(s) in 2 relation(s) shown" in panel
+    lines = [line for line in panel.splitlines() if line.startswith("20")]
+    assert lines == ["2024-09-01 Gamma Labs — revenue share — Acme Cloud new → active",
+                     "2025-01-15 Acme Cloud — partners — Delta Air new → planned",
+                     "2025-06-01 Acme Cloud — partners — Delta Air planned → active"]
+    # with the as-of slider the window ends on that day, as g.changes(since=, until=)
+    p.page.select_option("#since", "2023-03-01")
+    p.page.locator("#asof").fill(str(dates.index("2024-09-01")))
+    window = {edge_id(c.type, c.source, c.target) for c in g.changes(since="2023-03-01", until="2024-09-01")}
+    assert set(p.js("kg.changedIds()")) == window and "partners-with:Acme Cloud->Delta Air" not in window
+    p.page.select_option("#since", "")
+    assert p.js("kg.changedIds()") == []
+    assert p.js("Object.values(kg.network.body.edges).some(e => e.options.shadow.enabled)") is False
+    p.assert_clean()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from kg.atomic import atomic_write_text
+from kg.changes import timeline
 from kg.export.files import edge_id
 from kg.graph import KnowledgeGraph
 from kg.models import RELATION_TYPES, STATUSES
@@ -68,6 +69,12 @@ def _evidence(data: dict) -> list[dict[str, Any]]:
     ]
 
 
+def _changes(data: dict) -> list[dict[str, Any]]:
+    """Every status change of the edge (as :func:`kg.changes.changes` finds them), for the "changed since" control."""
+    return [{"date": step.date.isoformat(), "from": step.from_status, "to": step.to_status}
+            for step in timeline(data["evidence"], data["type"])]
+
+
 def _curve(index: int, reverse: bool) -> dict[str, Any] | None:
     """Parallel edges between one pair are bent apart so each stays visible and clickable.
 
@@ -109,7 +116,7 @@ def build_network(G: nx.MultiDiGraph, keep: list[str]) -> Network:
         index = pairs[pair] = pairs.get(pair, -1) + 1
         options: dict[str, Any] = dict(
             id=edge_id(key, u, v), type=key, status=data["status"], attrs=dict(data["attrs"]),
-            confidence=round(float(data["confidence"]), 3), evidence=_evidence(data),
+            confidence=round(float(data["confidence"]), 3), evidence=_evidence(data), changes=_changes(data),
             arrows="to" if key == "revenue-share-capped" else "",
         )
         if (curve := _curve(index, reverse=v < u)) is not None:
