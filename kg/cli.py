@@ -221,13 +221,15 @@ def changes(
 ) -> None:
     """Edges of GRAPH that started, ended or changed status between --since and --until, by date."""
     from kg import present
+    from kg.changes import parse_day
     from kg.export import load
 
     g = load(graph)
     found = g.changes(since=since, until=until, type=type, involving=involving)
     loose = g.changes(undated=True, type=type, involving=involving)
     if as_json:
-        data = {"since": since, "until": until, "changes": [c.model_dump(mode="json") for c in found],
+        data = {"since": str(parse_day(since)), "until": until and str(parse_day(until, "until")),
+                "changes": [c.model_dump(mode="json") for c in found],
                 "undated": [c.model_dump(mode="json") for c in loose]}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -75,8 +75,8 @@ class Tail(Cell):
     def render(self, width: int) -> str:
         if self.natural <= width:
             return self.text
-        for end in (self.tail + self.extra, self.tail):
-            if (room := width - cell_len(end)) >= 1:
+        for end, least in ((self.tail + self.extra, 6), (self.tail, 1)):  # a few cells of the head beat the extra
+            if (room := width - cell_len(end)) >= least:
                 return fit(self.head, room) + end
         return fit(self.text, width)
 
