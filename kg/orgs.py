@@ -20,6 +20,7 @@ from kg.orgnames import (
     HONORIFICS,
     MAKER_NOUNS,
     PAREN_ABBR,
+    PERSON_TITLES,
     PREPOSITIONS,
     PRODUCT_NOUNS,
     TECH_NOUNS,
@@ -35,6 +36,7 @@ from kg.orgnames import (
 from kg.references import PRONOUNS as _PRONOUNS  # noqa: F401  (kg.fastpath reads it here)
 from kg.references import reference_spans
 from kg.resolve import (
+    GENERIC_FIRST_WORDS,
     LEGAL_SUFFIXES,
     clean_name,
     entity_key,
@@ -42,6 +44,7 @@ from kg.resolve import (
     strip_legal_suffix,
 )
 
+_PARTY_PREPS = {"with", "to", "between", "among"}  # "a deal with X", "exclusive supplier to X", "a pact between X and Y"
 ORG_LIKE = {"GPE", "PERSON", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "EVENT"}
 
 
@@ -95,9 +98,10 @@ class OrgResolver:
             if e.label_ == "PERSON" and len(words) > 1:
                 person_words.update(words)
         generic_terms = generic_abbreviations(doc)
+        generic_terms |= _not_organizations(doc, candidates, org_keys)
         # A name used as a product ("the Grok model") is a product everywhere in the document,
         # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
-        subjects = {entity_key(span.text) for span, _ in candidates if _acts(span)}
+        subjects = {entity_key(span.text) for span, label in candidates if _acts(span) or label == "ORG" and _owns(span)}
         generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)} - subjects
         candidates += [(span, "DEAL") for span in self._deal_parties(doc)]
         accepted: list[Span] = []
@@ -112,9 +116,10 @@ class OrgResolver:
                 if any(s.start < span.end and span.start < s.end for s in accepted):
                     continue
                 accepted.append(Span(doc, span.start, span.end, label="ORG"))
+        accepted = _split_glued(doc, accepted)
         accepted += self._list_members(doc, accepted, generic_terms)
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
-        acting = {entity_key(s.text) for s in accepted if _acts(s)}
+        acting = {entity_key(s.text) for s in accepted if _acts(s) or entity_key(s.text) in subjects}
         products = {entity_key(s.text) for s in accepted if self._is_product(doc, s)}
         return sorted((s for s in accepted if entity_key(s.text) not in products - acting and not
                        (entity_key(s.text) in products and self._is_product(doc, s))), key=lambda s: s.start)
@@ -133,9 +138,12 @@ class OrgResolver:
             verb = noun
             while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
                 verb = verb.head
-            slots = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and noun.i != verb.i or
+            subject_verb = verb
+            while subject_verb.dep_ in {"xcomp", "conj"} and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in subject_verb.children):
+                subject_verb = subject_verb.head  # "X plans to form a venture with Y", "X met and agreed"
+            slots = [c for c in subject_verb.children if c.dep_ in {"nsubj", "nsubjpass"} and noun.i != verb.i or
                      c.dep_ == "nsubj" and noun.i == verb.i]
-            slots += [g for c in (*noun.children, *verb.children) if c.dep_ == "prep" and c.lower_ == "with"
+            slots += [g for c in (*noun.children, *verb.children) if c.dep_ == "prep" and c.lower_ in _PARTY_PREPS
                       for g in c.children if g.dep_ == "pobj"]
             for tok in [x for s in slots for x in (s, *s.conjuncts)]:
                 if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
@@ -205,8 +213,8 @@ class OrgResolver:
             return True
         if label == "PERSON":  # a one-word "person" never written as part of a full name
             return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title
-        if label in {"GPE", "PRODUCT", "FAC", "LOC"}:
-            return len(span) <= 3 and all(t.is_title or t.is_upper for t in span) and label == "GPE"
+        if label == "GPE":  # the model calls many one-word companies places; real places were dropped before
+            return len(span) <= 3 and all(t.is_title or t.is_upper for t in span)
         return False
 
     def _is_product(self, doc: Doc, span: Span) -> bool:
@@ -248,8 +256,8 @@ class OrgResolver:
 
     def _repair(self, doc: Doc, ent: Span) -> list[Span]:
         """Trim articles, possessives and glued headline words; drop generic words."""
-        start, end = ent.start, ent.end
-        while start < end and doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"}:
+        start, end = _balanced(doc, ent.start, ent.end)
+        while start < end and (doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"} or _edge_junk(doc[start])):
             start += 1
         while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
                                and doc[end - 1].text not in {")", "."}):
@@ -296,8 +304,8 @@ class OrgResolver:
             return False
         if all(t.is_stop or t.is_punct for t in span):
             return False
-        if len(span) == 1 and span[0].lower_ in LEGAL_SUFFIXES:
-            return False
+        if len(span) == 1 and (span[0].lower_ in LEGAL_SUFFIXES or span[0].lower_ in PERSON_TITLES):
+            return False  # "Executive" of "Executive Vice President"
         return True
 
     def _missed_mentions(self, doc: Doc, accepted: list[Span], keys: set[str]) -> list[Span]:
@@ -391,6 +399,9 @@ class OrgResolver:
                 unit = words[1]
                 if unit in surfaces:
                     union(unit, words[0], unit, "unit-of-parent")
+        # Short forms: "Halvorsen" for "J.R. Halvorsen & Co.", "Casino Baltimore" for "Horseshoe Casino Baltimore".
+        for key, full in _short_forms(keys):
+            union(key, full, next(iter(surfaces[key])), "short-form")
         # Possessive units: "Acme's Nimbus cloud".
         for span in spans:
             prev = span.start - 1
@@ -442,3 +453,121 @@ def _institution(doc: Doc, start: int, end: int) -> bool:
     after = doc.text[doc[end - 1].idx + len(doc[end - 1]):doc[end - 1].idx + len(doc[end - 1]) + 12]
     m = PAREN_ABBR.match(after)
     return bool(m) and is_abbreviation(m.group(1), doc[start:end].text.replace(" and ", " "))
+
+
+_EDGE_POS = {"VERB", "ADP", "DET", "PRON", "ADV", "SCONJ", "CCONJ", "PART", "PUNCT", "SYM"}
+
+
+def _edge_junk(tok) -> bool:
+    """A token that cannot start a name: punctuation ("-Acme"), or a lower-case or gerund function word."""
+    if tok.is_punct and tok.text not in {"(", "“", '"'}:
+        return True
+    return tok.pos_ in _EDGE_POS and (tok.is_lower or tok.tag_ == "VBG") and tok.text not in {"&", "+"}
+
+
+def _balanced(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Cut a span at an unclosed bracket or quote: "Acme (Acme Savings Bank" → "Acme"."""
+    for open_, close in (("(", ")"), ("[", "]"), ("“", "”")):
+        depth, cut = 0, None
+        for i in range(start, end):
+            if doc[i].text == open_:
+                depth += 1
+                cut = i if depth == 1 else cut
+            elif doc[i].text == close:
+                if depth == 0:
+                    return _balanced(doc, start, i) if i > start else (start, start)
+                depth -= 1
+        if depth > 0 and cut is not None:
+            end = cut
+    if sum(t.text == '"' for t in doc[start:end]) % 2:
+        end = next(i for i in range(start, end) if doc[i].text == '"')
+    return start, end
+
+
+def _owns(span: Span) -> bool:
+    """"Acme's new model": the name owns something, as companies do."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].lower_ in {"'s", "’s"}
+
+
+def _not_organizations(doc: Doc, candidates: list[tuple[Span, str]], org_keys: set[str]) -> set[str]:
+    """Keys of names the model never tags ORG that the text uses as a place or a product.
+
+    A place: the model tags it GPE/LOC and the text says "in X" (or it joins places with a
+    hyphen, "X-Y tensions"). A product: the model tags it PRODUCT and it never acts (no
+    subject, no possessive). Person and place labels alone are not enough: the model gives
+    them to many one-word company names.
+    """
+    labels: dict[str, Counter] = defaultdict(Counter)
+    locative: set[str] = set()
+    acting: set[str] = set()
+    mentions = [(span, label) for span, label in candidates] + [(e, e.label_) for e in doc.ents if e.label_ in {"GPE", "LOC"}]
+    for span, label in mentions:
+        key = entity_key(span.text)
+        labels[key][label] += 1
+        root = span.root
+        if label in {"GPE", "LOC"} and (root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE or is_dateline(span)):
+            locative.add(key)
+        if _acts(span) or _owns(span):
+            acting.add(key)
+        parts = [p for p in re.split(r"-", span.text) if p]
+        if len(parts) > 1 and all(is_place(p) for p in parts):
+            locative.add(key)
+    out = set()
+    for key, counts in labels.items():
+        if key in org_keys or counts["ORG"]:
+            continue
+        if key in locative and counts["GPE"] + counts["LOC"] and not _company_shape(key):
+            out.add(key)
+        elif counts["PRODUCT"] * 2 > sum(counts.values()) and key not in acting:
+            out.add(key)
+    return out
+
+
+_LOCATIVE = {"in", "near", "across", "throughout", "outside"}
+
+
+def _company_shape(key: str) -> bool:
+    return bool(re.search(r"\b(?:inc|corp|ltd|llc|plc|group|co)\b|\.(?:com|io|ai)$", key))
+
+
+def _short_forms(keys: list[str]) -> list[tuple[str, str]]:
+    """(short, full) for each name that ends exactly one longer name of the document and starts none.
+
+    The tail of a name is its distinctive part ("Halvorsen" of "J.R. Halvorsen & Co."); a first
+    word is not a short form here, as it may be a parent ("Orbis" of "Orbis Cloud").
+    """
+    out = []
+    words = {k: k.replace("&", " ").split() for k in keys}
+    for key in keys:
+        short = words[key]
+        if not short or len(short) == 1 and (len(key) < 4 or key in GENERIC_FIRST_WORDS or is_place(key)):
+            continue
+        longer = [k for k in keys if len(words[k]) > len(short) and _contains_tail(words[k], short)]
+        starts = [k for k in keys if k != key and words[k][:len(short)] == short]
+        if len(longer) == 1 and not starts:
+            out.append((key, longer[0]))
+    return out
+
+
+def _contains_tail(full: list[str], short: list[str]) -> bool:
+    """``short`` is the last words of ``full``, or its words after a leading initial or title ("J.R.")."""
+    n = len(short)
+    return full[-n:] == short or any(full[i:i + n] == short and i > 0 for i in range(1, len(full) - n + 1)
+                                     if all(len(w.rstrip(".")) <= 2 for w in full[:i]))
+
+
+def _split_glued(doc: Doc, spans: list[Span]) -> list[Span]:
+    """"the Acme-Globex deal": two names joined by a hyphen, each a name elsewhere or an acronym."""
+    keys = {entity_key(s.text) for s in spans}
+    out = []
+    for span in spans:
+        cut = next((t.i for t in span if t.text == "-" and not t.whitespace_ and t.i > span.start
+                    and not doc[t.i - 1].whitespace_ and t.i < span.end - 1), None)
+        if cut is not None:
+            left, right = doc[span.start:cut], doc[cut + 1:span.end]
+            if all(entity_key(part.text) in keys or part.text.isupper() and len(part) == 1 for part in (left, right)):
+                out += [Span(doc, left.start, left.end, label="ORG"), Span(doc, right.start, right.end, label="ORG")]
+                continue
+        out.append(span)
+    return out

@@ -19,7 +19,7 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset(
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _TRAILING_PUNCT = re.compile(r"[\s.,;:!?\"'’”)\]]+$")
-_LEADING_PUNCT = re.compile(r"^[\s\"'“‘(\[]+")
+_LEADING_PUNCT = re.compile(r"^[\s\"'“‘(\[\-–—]+")
 
 
 def clean_name(text: str) -> str:
