@@ -270,6 +270,10 @@ class OrgResolver:
         glued = bool(words & (self.cues.span_breakers - PREPOSITIONS))  # a headline verb inside the "name"
         for i in range(start, end):
             tok = doc[i]
+            if i > piece_start and _ends_name(doc[i - 1]) and tok.is_title:
+                pieces.append((piece_start, i))  # "Acme Corp. Globex will ...": a sentence the model ran on
+                piece_start = i
+                continue
             breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS) and i < end - 1
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
@@ -402,6 +406,7 @@ class OrgResolver:
         # Short forms: "Halvorsen" for "J.R. Halvorsen & Co.", "Casino Baltimore" for "Horseshoe Casino Baltimore".
         for key, full in _short_forms(keys):
             union(key, full, next(iter(surfaces[key])), "short-form")
+            defined.add(full)  # the document's full name is the canonical one
         # Possessive units: "Acme's Nimbus cloud".
         for span in spans:
             prev = span.start - 1
@@ -463,6 +468,11 @@ def _edge_junk(tok) -> bool:
     if tok.is_punct and tok.text not in {"(", "“", '"'}:
         return True
     return tok.pos_ in _EDGE_POS and (tok.is_lower or tok.tag_ == "VBG") and tok.text not in {"&", "+"}
+
+
+def _ends_name(tok) -> bool:
+    """"Corp.", "Inc.", "Co.": a legal form with its full stop closes a name (and often a sentence)."""
+    return tok.text.endswith(".") and tok.lower_.rstrip(".") in LEGAL_SUFFIXES
 
 
 def _balanced(doc: Doc, start: int, end: int) -> tuple[int, int]:

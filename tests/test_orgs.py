@@ -53,3 +53,36 @@ def test_a_ticker_the_text_defines_beats_the_alias_file(nlp):
     ents = names(nlp, "Initech Corp. (NYSE: INTC) signed a deal with Globex Inc. Initech shares rose.")
     assert "Intel" not in {a for e in ents.values() for a in e.aliases}
     assert any("INTC" in e.aliases for e in ents.values())
+
+
+def test_an_unclosed_bracket_is_cut_off(nlp):
+    ents = names(nlp, "Globex Bank (Globex Savings Bank signed a payments partnership with Initech Corp. on Monday.")
+    assert not any("(" in n or "Savings" in n and n.startswith("Globex Bank") for n in ents)
+    assert "Initech Corp" in ents or "Initech" in ents
+
+
+def test_leading_dash_is_not_part_of_the_name(nlp):
+    ents = names(nlp, "LONDON (Newswire) -Quillon Royalty will pay Initech Corp. $40 million under the agreement.")
+    assert not any(n.startswith(("-", "–")) for n in ents)
+
+
+def test_hyphen_glued_pair_of_known_names_is_split(nlp):
+    text = ("Zorbia signed deals with the NHL and the MLB. The Zorbia-NHL and Zorbia-MLB deals run to 2030, "
+            "Zorbia said.")
+    ents = names(nlp, text)
+    assert not any("-" in n for n in ents)
+    assert {"Zorbia", "NHL", "MLB"} <= set(ents)
+
+
+def test_a_short_form_joins_the_full_name_the_document_gives(nlp):
+    text = "J.R. Pellworth & Co. agreed a supply deal with Initech Corp. Pellworth will ship parts from May."
+    ents = names(nlp, text)
+    full = next(n for n in ents if "Pellworth &" in n)
+    assert "Pellworth" not in ents and "Pellworth" in ents[full].aliases
+    assert any(m.reason == "short-form" for m in ents[full].merges)
+
+
+def test_towns_used_as_places_are_not_organizations(nlp):
+    text = ("Globex Energy signed an agreement with Initech Power to build a plant in Springfield. "
+            "Springfield officials welcomed the Globex Energy and Initech Power partnership.")
+    assert "Springfield" not in names(nlp, text)
