@@ -92,6 +92,7 @@ class OrgResolver:
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
+        candidates += [(doc[t.i:t.i + 1], "SHAPE") for t in doc if _unlabelled_company_shape(t)]
         person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in HONORIFICS}
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
@@ -260,7 +261,8 @@ class OrgResolver:
         while start < end and (doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"} or _edge_junk(doc[start])):
             start += 1
         while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
-                               and doc[end - 1].text not in {")", "."}):
+                               and doc[end - 1].text not in {")", "."} or doc[end - 1].is_lower and doc[end - 1].is_alpha
+                               and doc[end - 1].pos_ == "NOUN"):
             end -= 1
         if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
             end -= 1
@@ -581,3 +583,13 @@ def _split_glued(doc: Doc, spans: list[Span]) -> list[Span]:
                 continue
         out.append(span)
     return out
+
+
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[a-z]{1,2}[A-Z]{2,}$")
+_PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
+
+
+def _unlabelled_company_shape(tok) -> bool:
+    """A one-word name the model left untagged that is written like a company: "QuantaCore", "zAI"."""
+    return (tok.ent_type_ == "" and tok.pos_ == "PROPN" and tok.dep_ in _PARTY_DEPS
+            and _CAMEL.match(tok.text) is not None)
