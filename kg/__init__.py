@@ -5,12 +5,12 @@
 ['Change', 'DocResult', 'Document']
 """
 
-from kg.api import build, extract
+from kg.api import build, extract, train
 from kg.errors import GraphFormatError, InputError, KGError, ModelError, StoreError
 from kg.models import Change, DocResult, Document, Entity, Evidence, Merge, Mention, Relation
 
 __all__ = [
-    "build", "extract", "load", "KnowledgeGraph",
+    "build", "extract", "train", "load", "KnowledgeGraph",
     "Change", "Document", "DocResult", "Entity", "Evidence", "Merge", "Mention", "Relation",
     "KGError", "InputError", "ModelError", "GraphFormatError", "StoreError",
 ]

@@ -43,6 +43,9 @@ def _progress() -> Progress:
 
 
 # -- engine and store options (kg.engine, kg.store) -------------------------------------------
+RelModelOpt = Annotated[Optional[Path], typer.Option("--relations-model", help="Relation model directory from `kg train` (default: the shipped model).")]
+TypesOpt = Annotated[Optional[Path], typer.Option("--types", help="TOML file of relation types (replaces the built-in three).")]
+PatternsOpt = Annotated[Optional[Path], typer.Option("--patterns", help="Extra deal-term patterns (span-ruler JSON Lines), added to the built-in ones.")]
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="SQLite store: keep results, skip documents already in it (by content hash).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (dask: workers of the local cluster).")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="local (this machine) or dask (a dask.distributed cluster).")]
@@ -59,6 +62,7 @@ def add(
     jobs: JobsOpt = 1,
     engine: EngineOpt = "local",
     scheduler: SchedulerOpt = None,
+    relations_model: RelModelOpt = None,
 ) -> None:
     """Add INPUTS to the store (only documents it lacks are extracted); with -o, rewrite the outputs."""
     from kg.api import add as add_documents
@@ -68,7 +72,8 @@ def add(
     with _progress() as progress:
         task = progress.add_task("extracting", total=_count_inputs(inputs))
         added, skipped = add_documents([str(p) for p in inputs], store=store, model=model, jobs=jobs, engine=engine,
-                                       scheduler=scheduler, progress=lambda _r: progress.advance(task))
+                                       scheduler=scheduler, progress=lambda _r: progress.advance(task),
+                                       relations_model=relations_model)
     console.print(f"added {added} document(s) to {store}; {skipped} already there")
     if out is not None:
         with Store(store) as st:
@@ -92,6 +97,7 @@ def build(
     jobs: JobsOpt = 1,
     engine: EngineOpt = "local",
     scheduler: SchedulerOpt = None,
+    relations_model: RelModelOpt = None,
 ) -> None:
     """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
     from kg.api import build as build_graph
@@ -104,7 +110,7 @@ def build(
         task = progress.add_task("extracting", total=total)
         graph = build_graph(iter_documents(inputs, on_skip=skips, max_doc_chars=max_doc_chars), model=model,
                             min_confidence=min_confidence, progress=lambda _r: progress.advance(task),
-                            store=store, jobs=jobs, engine=engine, scheduler=scheduler)
+                            store=store, jobs=jobs, engine=engine, scheduler=scheduler, relations_model=relations_model)
     summary = {**graph.summary(), "skipped": skips.count}
     if strict and skips.count:
         raise KGError(f"{skips.summary()}; --strict: nothing written to {out}")
@@ -244,6 +250,7 @@ def extract(
     passages: Annotated[Path, typer.Argument(help="JSON Lines with id, text and optional published.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Where to write predictions (JSON Lines).")] = Path("predicted.jsonl"),
     model: ModelOpt = None,
+    relations_model: RelModelOpt = None,
 ) -> None:
     """Extract entities and relations from each passage; one JSON line per passage."""
     from kg.api import extract as extract_results
@@ -254,7 +261,7 @@ def extract(
     n = 0
     with writing(out), _progress() as progress, atomic_open(out) as fh:
         task = progress.add_task("extracting", total=_count_inputs([passages]))
-        for result in extract_results(str(passages), model=model):
+        for result in extract_results(str(passages), model=model, relations_model=relations_model):
             fh.write(json.dumps(prediction_row(result), ensure_ascii=False) + "\n")
             n += 1
             progress.advance(task)
@@ -284,13 +291,44 @@ def eval_(
     by_type: Annotated[bool, typer.Option("--by-type", help="Group the error list by edge type.")] = False,
     curve: Annotated[bool, typer.Option("--curve", help="Precision/recall at confidence thresholds.")] = False,
     order: Annotated[str, typer.Option(help="together, single (one passage at a time) or shuffled.")] = "together",
+    cv: Annotated[Optional[int], typer.Option("--cv", min=2, help="K-fold cross-validation: each passage scored by a model trained on the other folds.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="With --cv: draw the reliability curve and precision/recall against the threshold (PNG).")] = None,
+    relations_model: RelModelOpt = None,
+    types: TypesOpt = None,
+    patterns: PatternsOpt = None,
 ) -> None:
-    """Extract from GOLD's passages and score per type: precision, recall, F1, status and attribute accuracy."""
+    """Extract from GOLD's passages and score per type: precision, recall, F1, status and attribute accuracy.
+
+    With --cv K, the figure that counts: K models, each trained on the other folds' passages
+    (folds by a hash of the passage id), score the passages they did not see.
+    """
     from kg.evaluate import evaluate
     from kg.nlp import load_pipeline
 
-    report = evaluate(gold, nlp=load_pipeline(model), order=order)
-    data = report.to_dict()
+    cv_report = None
+    if cv is not None:
+        from kg.learn.run import cross_validate
+
+        with _progress() as progress:
+            tasks: dict[str, int] = {}
+
+            def tick(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(stage, total=total or None)
+                progress.update(tasks[stage], completed=done)
+
+            cv_report = cross_validate([gold], cv, types=types, patterns=patterns, model=model, progress=tick)
+        report = cv_report.report
+        data = cv_report.to_dict()
+        if plot is not None:
+            from kg.learn.plots import plot_cv
+
+            plot_cv(cv_report, plot)
+    else:
+        from kg.api import _model_dir
+
+        report = evaluate(gold, nlp=load_pipeline(model, _model_dir(relations_model)), order=order)
+        data = report.to_dict()
     if curve:
         data["curve"] = report.curve()
     if errors:
@@ -319,6 +357,52 @@ def eval_(
     console.print(f"party recall: {data['party_recall']:.3f} over {data['parties_total']} gold entities; "
                   f"endpoint precision: {data['endpoint_precision']:.3f} over {data['endpoints_total']} edge ends")
     console.print(f"attribute accuracy: {data['attribute_accuracy']:.3f} over {data['attributes_scored']} gold attributes on matched edges")
+    if cv_report is not None:
+        console.print(f"candidate recall: {data['candidate_recall']:.3f} (gold edges whose pair is a candidate); "
+                      f"{cv}-fold cross-validation by passage")
+        t = Table(title="reliability (cross-validated)")
+        for col in ("confidence", "edges", "mean confidence", "precision"):
+            t.add_column(col, justify="right")
+        for row in data["reliability"]:
+            t.add_row(row["bin"], str(row["edges"]), f"{row['mean_confidence']:.3f}", f"{row['precision']:.3f}")
+        console.print(t)
+        if plot is not None:
+            console.print(f"wrote {plot}")
+
+
+@app.command()
+@cli_errors
+def train(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSON Lines files (see the annotation guidelines).")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Model directory to write.")],
+    types: TypesOpt = None,
+    patterns: PatternsOpt = None,
+    model: ModelOpt = None,
+) -> None:
+    """Train a relation model on GOLD passages and write it to OUT (plain JSON; same files give the same bytes)."""
+    from kg.api import train as train_model
+    from kg.outputs import check_output_dir, writing
+
+    check_output_dir(out, ("model.json", "weights.json", "patterns.jsonl"))
+    with _progress() as progress:
+        tasks: dict[str, int] = {}
+
+        def tick(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done)
+
+        with writing(out):
+            trained = train_model(gold, out=out, types=types, patterns=patterns, model=model, progress=tick)
+    s = trained.info["summary"]
+    console.print(f"trained on {s['passages']} passage(s), {s['candidates']} candidate pair(s); wrote {out}")
+    t = Table(title="what it learned")
+    for col in ("type", "gold edges", "no candidate", "threshold"):
+        t.add_column(col, justify="right" if col != "type" else "left")
+    for rt in trained.types:
+        t.add_row(rt.name, str(s["edges"][rt.name]), str(s["edges_without_candidate"][rt.name]),
+                  f"{trained.thresholds.get(rt.name, 0.5):.3f}" if rt.name in trained.edge else "not learned")
+    console.print(t)
 
 
 def _print_errors(rows: list[dict], by_type: bool) -> None:

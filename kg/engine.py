@@ -48,22 +48,23 @@ _LOCK = threading.Lock()
 _RUN_LOCK = threading.Lock()
 
 
-def get_pipeline(model: str | None = None, fast: bool = True) -> Any:
-    """The kg pipeline for ``model``, loaded once per process (workers reuse it for every task)."""
-    key = (model, fast)
+def get_pipeline(model: str | None = None, fast: bool = True, relations_model: str | None = None) -> Any:
+    """The kg pipeline for ``model`` and ``relations_model``, loaded once per process (workers reuse it)."""
+    key = (model, fast, relations_model)
     with _LOCK:
         if key not in _PIPELINES:
             if fast:
                 from kg.fastpath import load_pipeline
             else:
                 from kg.nlp import load_pipeline
-            _PIPELINES[key] = load_pipeline(model)
+            _PIPELINES[key] = load_pipeline(model, relations_model)
         return _PIPELINES[key]
 
 
-def extract_chunk(docs: list[Document], model: str | None = None, fast: bool = True) -> list[DocResult]:
+def extract_chunk(docs: list[Document], model: str | None = None, fast: bool = True, *,
+                  relations_model: str | None = None) -> list[DocResult]:
     """Extract one chunk inside a memory zone; results are plain data, so they outlive the zone."""
-    nlp = get_pipeline(model, fast)
+    nlp = get_pipeline(model, fast, relations_model)
     if fast:
         from kg.fastpath import extract_documents
     else:
@@ -86,20 +87,28 @@ def resolve_extractor(spec: str) -> Callable[..., list[DocResult]]:
 # --------------------------------------------------------------------------- workers
 
 
-def _init_worker(extractor: str, model: str | None, fast: bool) -> None:
+def _call(extractor: str, docs: list[Document], model: str | None, fast: bool, relations_model: str | None):
+    """Call an extractor; ``relations_model`` only when one is chosen (custom extractors need not take it)."""
+    extra = {"relations_model": relations_model} if relations_model else {}
+    return resolve_extractor(extractor)(docs, model, fast, **extra)
+
+
+def _init_worker(extractor: str, model: str | None, fast: bool, relations_model: str | None = None) -> None:
     resolve_extractor(extractor)
     if extractor == DEFAULT_EXTRACTOR:
-        get_pipeline(model, fast)  # load the model once, before the first task arrives
+        get_pipeline(model, fast, relations_model)  # load the model once, before the first task arrives
 
 
-def _process_task(extractor: str, docs: list[Document], model: str | None, fast: bool) -> list[DocResult]:
-    return resolve_extractor(extractor)(docs, model, fast)
+def _process_task(extractor: str, docs: list[Document], model: str | None, fast: bool,
+                  relations_model: str | None = None) -> list[DocResult]:
+    return _call(extractor, docs, model, fast, relations_model)
 
 
-def _dask_task(extractor: str, docs: list[dict], model: str | None, fast: bool) -> list[dict]:
+def _dask_task(extractor: str, docs: list[dict], model: str | None, fast: bool,
+               relations_model: str | None = None) -> list[dict]:
     """Runs on a dask worker: dicts in, dicts out (no spaCy objects cross the wire)."""
     parsed = [Document.model_validate(d) for d in docs]
-    return [r.model_dump(mode="json") for r in resolve_extractor(extractor)(parsed, model, fast)]
+    return [r.model_dump(mode="json") for r in _call(extractor, parsed, model, fast, relations_model)]
 
 
 # --------------------------------------------------------------------------- engines
@@ -129,25 +138,27 @@ def _windowed(chunks: Iterable[list[Document]], submit: Callable, window: int, f
         yield from zip(chunk, fetch(fut), strict=True)
 
 
-def run_local(docs: Iterable[Document], *, extractor: str, model: str | None, fast: bool, chunk_size: int) -> Iterator[Pair]:
-    fn = resolve_extractor(extractor)
+def run_local(docs: Iterable[Document], *, extractor: str, model: str | None, fast: bool, chunk_size: int,
+              relations_model: str | None = None) -> Iterator[Pair]:
     for chunk in chunked(docs, chunk_size):
-        yield from zip(chunk, fn(chunk, model, fast), strict=True)
+        yield from zip(chunk, _call(extractor, chunk, model, fast, relations_model), strict=True)
 
 
 def run_processes(
-    docs: Iterable[Document], *, jobs: int, extractor: str, model: str | None, fast: bool, chunk_size: int
+    docs: Iterable[Document], *, jobs: int, extractor: str, model: str | None, fast: bool, chunk_size: int,
+    relations_model: str | None = None,
 ) -> Iterator[Pair]:
     """``jobs`` spawned workers, each loading the model once; coarse chunks, DocResults pickled back."""
     ctx = get_context("spawn")  # no fork: the parent may hold threads (progress bars, dask)
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(extractor, model, fast)) as pool:
-        submit = lambda chunk: pool.submit(_process_task, extractor, chunk, model, fast)  # noqa: E731
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(extractor, model, fast, relations_model)) as pool:
+        submit = lambda chunk: pool.submit(_process_task, extractor, chunk, model, fast, relations_model)  # noqa: E731
         yield from _windowed(chunked(docs, chunk_size), submit, 2 * jobs + 1, lambda f: f.result())
 
 
 def run_dask(
     docs: Iterable[Document], *, scheduler: str | None, jobs: int, extractor: str, model: str | None, fast: bool,
-    chunk_size: int,
+    chunk_size: int, relations_model: str | None = None,
 ) -> Iterator[Pair]:
     """Partitions on a dask.distributed cluster; a LocalCluster of ``jobs`` workers when no scheduler."""
     try:
@@ -169,7 +180,7 @@ def run_dask(
 
         def submit(chunk: list[Document]):
             payload = [d.model_dump(mode="json") for d in chunk]
-            return client.submit(_dask_task, extractor, payload, model, fast, pure=False)
+            return client.submit(_dask_task, extractor, payload, model, fast, relations_model, pure=False)
 
         def fetch(fut) -> list[DocResult]:
             rows = fut.result()
@@ -193,17 +204,21 @@ def run(
     fast: bool = True,
     extractor: str = DEFAULT_EXTRACTOR,
     chunk_size: int = CHUNK_SIZE,
+    relations_model: str | None = None,
 ) -> Iterator[Pair]:
     """(Document, DocResult) pairs in input order from the chosen engine; streaming, bounded memory."""
     if engine == "dask" or scheduler:
         yield from run_dask(docs, scheduler=scheduler, jobs=jobs if jobs > 1 else (os.cpu_count() or 1),
-                            extractor=extractor, model=model, fast=fast, chunk_size=chunk_size)
+                            extractor=extractor, model=model, fast=fast, chunk_size=chunk_size,
+                            relations_model=relations_model)
     elif engine != "local":
         raise KGError(f"unknown engine {engine!r}; use --engine local or --engine dask")
     elif jobs > 1:
-        yield from run_processes(docs, jobs=jobs, extractor=extractor, model=model, fast=fast, chunk_size=chunk_size)
+        yield from run_processes(docs, jobs=jobs, extractor=extractor, model=model, fast=fast, chunk_size=chunk_size,
+                                 relations_model=relations_model)
     else:
-        yield from run_local(docs, extractor=extractor, model=model, fast=fast, chunk_size=chunk_size)
+        yield from run_local(docs, extractor=extractor, model=model, fast=fast, chunk_size=chunk_size,
+                             relations_model=relations_model)
 
 
 # --------------------------------------------------------------------------- graph / store

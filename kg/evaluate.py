@@ -102,7 +102,7 @@ class Report:
     def scores(self) -> dict[str, dict[str, float]]:
         out = {}
         total = Counter()
-        for t in RELATION_TYPES:
+        for t in [*RELATION_TYPES, *sorted(set(self.counts) - set(RELATION_TYPES))]:
             c = self.counts.get(t, Counter())
             total.update(c)
             out[t] = _prf(c)
@@ -169,14 +169,15 @@ def passage_documents(passages: list[Passage]) -> list[Document]:
     return [Document(id=p.id, text=p.text, published=parse_date(p.published)) for p in passages]
 
 
-def score(passages: list[Passage], results: dict[str, DocResult]) -> Report:
-    """Compare extraction results with gold passages."""
+def score(passages: list[Passage], results: dict[str, DocResult], *,
+          symmetric: frozenset[str] | set[str] = SYMMETRIC_TYPES) -> Report:
+    """Compare extraction results with gold passages (``symmetric``: the types that match in either order)."""
     got = {p.id: results.get(p.id) or DocResult(doc_id=p.id) for p in passages}
-    outcomes = [o for p in passages for o in passage_outcomes(p, got[p.id])]
-    parties = [passage_parties(p, got[p.id]) for p in passages]
+    outcomes = [o for p in passages for o in passage_outcomes(p, got[p.id], symmetric)]
+    parties = [passage_parties(p, got[p.id], symmetric) for p in passages]
     counts: dict[str, Counter] = {t: Counter() for t in RELATION_TYPES}
     for o in outcomes:
-        counts[o.type][o.kind] += 1
+        counts.setdefault(o.type, Counter())[o.kind] += 1
     matched = [o for o in outcomes if o.kind == "tp"]
     attrs = [(o.attrs.get(k, ""), v) for o in matched for k, v in o.gold_attrs.items() if k in ATTR_KEYS]
     return Report(counts, sum(o.status == o.gold_status for o in matched), len(matched),
@@ -193,7 +194,7 @@ def _gold_names(p: Passage) -> list[set[str]]:
     return [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in p.entities]
 
 
-def passage_parties(p: Passage, result: DocResult) -> PartyOutcome:
+def passage_parties(p: Passage, result: DocResult, symmetric=SYMMETRIC_TYPES) -> PartyOutcome:
     """Gold entities found or missed, and predicted edge ends that are or are not gold entities."""
     gold = _gold_names(p)
     spellings = _spellings(p, result)
@@ -201,7 +202,7 @@ def passage_parties(p: Passage, result: DocResult) -> PartyOutcome:
     found = [e["name"] for e, names in zip(p.entities, gold) if names & extracted]
     missed = [e["name"] for e, names in zip(p.entities, gold) if not names & extracted]
     gold_all = set().union(*gold) if gold else set()
-    ends = {(rel.type, *(sorted((rel.source, rel.target)) if rel.type in SYMMETRIC_TYPES else (rel.source, rel.target)))
+    ends = {(rel.type, *(sorted((rel.source, rel.target)) if rel.type in symmetric else (rel.source, rel.target)))
             for rel in result.relations}
     good, bad = [], []
     for _type, *pair in sorted(ends):
@@ -210,7 +211,7 @@ def passage_parties(p: Passage, result: DocResult) -> PartyOutcome:
     return PartyOutcome(p.id, found, missed, good, bad)
 
 
-def passage_outcomes(p: Passage, result: DocResult) -> list[EdgeOutcome]:
+def passage_outcomes(p: Passage, result: DocResult, symmetric=SYMMETRIC_TYPES) -> list[EdgeOutcome]:
     """True positives, false positives and false negatives of one passage."""
     gold_names = _gold_names(p)
     name_index = {e["name"]: i for i, e in enumerate(p.entities)}
@@ -222,9 +223,9 @@ def passage_outcomes(p: Passage, result: DocResult) -> list[EdgeOutcome]:
 
     preds: dict[tuple, Relation] = {}  # duplicates (same type and endpoints) count once
     for rel in result.relations:
-        ends = sorted((rel.source, rel.target)) if rel.type in SYMMETRIC_TYPES else [rel.source, rel.target]
+        ends = sorted((rel.source, rel.target)) if rel.type in symmetric else [rel.source, rel.target]
         preds.setdefault((rel.type, *ends), rel)
-    options = {key: [gi for gi, g in enumerate(p.relations) if _matches(rel, g, gold_ids, name_index)]
+    options = {key: [gi for gi, g in enumerate(p.relations) if _matches(rel, g, gold_ids, name_index, symmetric)]
                for key, rel in preds.items()}
     match = _bipartite(options)
     outcomes = []
@@ -247,12 +248,12 @@ def passage_outcomes(p: Passage, result: DocResult) -> list[EdgeOutcome]:
     return outcomes
 
 
-def _matches(rel: Relation, gold: dict, gold_ids, name_index: dict[str, int]) -> bool:
+def _matches(rel: Relation, gold: dict, gold_ids, name_index: dict[str, int], symmetric=SYMMETRIC_TYPES) -> bool:
     if gold["type"] != rel.type:
         return False
     s_ids, t_ids = gold_ids(rel.source), gold_ids(rel.target)
     gs, gt = name_index.get(gold["source"], -1), name_index.get(gold["target"], -1)
-    return (gs in s_ids and gt in t_ids) or (rel.type in SYMMETRIC_TYPES and gs in t_ids and gt in s_ids)
+    return (gs in s_ids and gt in t_ids) or (rel.type in symmetric and gs in t_ids and gt in s_ids)
 
 
 def _bipartite(options: dict[tuple, list[int]]) -> dict[tuple, int]:

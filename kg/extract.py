@@ -22,14 +22,16 @@ def doc_to_result(doc, document: Document) -> DocResult:
             mentions=mentions.get(name, []),
             merges=[Merge(surface=s, reason=r, doc_id=document.id) for s, r in info["merges"]],
         ))
-    relations = []
-    for rel in doc._.kg_relations or []:
-        evidence = [Evidence(doc_id=document.id, published=document.published, **ev) for ev in rel["evidence"]]
-        relations.append(Relation(
-            type=rel["type"], source=rel["source"], target=rel["target"], status=rel["status"],
-            attrs=rel["attrs"], confidence=rel["confidence"], evidence=evidence,
-        ))
-    return DocResult(doc_id=document.id, published=document.published, entities=entities, relations=relations)
+    return DocResult(doc_id=document.id, published=document.published, entities=entities,
+                     relations=relations_of(doc._.kg_relations or [], document))
+
+
+def relations_of(rows: list[dict], document: Document) -> list[Relation]:
+    """Relation models from the relation dicts of ``doc._.kg_relations``."""
+    return [Relation(type=rel["type"], source=rel["source"], target=rel["target"], status=rel["status"],
+                     attrs=rel["attrs"], confidence=rel["confidence"],
+                     evidence=[Evidence(doc_id=document.id, published=document.published, **ev) for ev in rel["evidence"]])
+            for rel in rows]
 
 
 def extract_documents(docs: Iterable[Document], nlp=None, *, batch_size: int = 64) -> Iterator[DocResult]:

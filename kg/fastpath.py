@@ -35,7 +35,7 @@ from kg.orgs import _PRONOUNS, ORG_LIKE
 from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE"}
+TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE", "DEAL"}
 _PLURAL_REFS = {"compan", "companie", "firm", "giant", "group", "partner", "side", "startup", "maker"}
 # Parse-based triggers of kg.relations, approximated by their word forms (a superset):
 # "A shares its revenue with B", "A is paying B $300 million", "raised $1bn from B".
@@ -56,21 +56,22 @@ __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
     requires=["doc.ents", "doc.spans", "token.is_sent_start"],
     assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
     default_config={"components": list(PARSE_COMPONENTS), "context_before": 1, "context_after": 2, "pad": 4,
-                    "entity_context": False},
+                    "entity_context": False, "trigger_labels": sorted(TRIGGER_LABELS)},
 )
 def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
-                          context_after: int, pad: int, entity_context: bool):
+                          context_after: int, pad: int, entity_context: bool, trigger_labels: list[str]):
     return CandidateParser(nlp, components, context_before=context_before, context_after=context_after, pad=pad,
-                           entity_context=entity_context)
+                           entity_context=entity_context, trigger_labels=trigger_labels)
 
 
 class CandidateParser:
     """Run the (disabled) tagging and parsing components on candidate sentences only."""
 
     def __init__(self, nlp: Language, components: list[str], *, context_before: int = 3, context_after: int = 2,
-                 pad: int = 4, entity_context: bool = False):
+                 pad: int = 4, entity_context: bool = False, trigger_labels: Iterable[str] = TRIGGER_LABELS):
         self.vocab = nlp.vocab
         self.entity_context = entity_context
+        self.trigger_labels = frozenset(trigger_labels)
         # tokens of context on each side of a stretch: the tok2vec of en_core_web_sm and of
         # en_core_web_md (the default) sees 4 neighbours (MaxoutWindowEncoder depth 4 x window 1;
         # md's static vectors are per token), so with 4 the tags and arcs inside equal the full-document ones
@@ -159,7 +160,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     payment: set[int] = set()
     for span in doc.spans.get(DEAL_TERMS_KEY, []):
         si = int(sent_of[span.start])
-        if span.label_ in TRIGGER_LABELS or span.label_ == "PLANNED" and any(
+        if span.label_ in cfg.trigger_labels or span.label_ == "PLANNED" and any(
                 t.lower_ in PLANNED_TRIGGERS for t in span):
             triggers.add(si)
         if span.label_ == "REVSHARE":
@@ -258,14 +259,20 @@ def as_phrases(patterns: list[dict], nlp: Language) -> list[dict]:
     return out
 
 
-@lru_cache(maxsize=2)
-def load_pipeline(model: str | None = None) -> Language:
-    """The kg pipeline with the parse restricted to candidate sentences (cached per model).
+@lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None, relations_model: str | bool | None = None) -> Language:
+    """The kg pipeline with the parse restricted to candidate sentences (cached per model and relation model).
 
     >>> nlp = load_pipeline()
     >>> nlp.pipe_names
-    ['kg_sentences', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations']
+    ['kg_sentences', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations', 'kg_scorer']
     """
+    return build_pipeline(model, relations_model)
+
+
+def build_pipeline(model: str | None = None, relations_model: str | bool | None = None, *,
+                   extra_patterns: list[dict] | None = None, trigger_labels: Iterable[str] = ()) -> Language:
+    """A new fast pipeline; ``trigger_labels`` adds deal-term labels whose sentences are parsed."""
     nlp = load_model(model)
     for name in PARSE_COMPONENTS:
         if name in nlp.pipe_names:
@@ -275,11 +282,15 @@ def load_pipeline(model: str | None = None) -> Language:
     # candidate stretch, so the statistical senter (a second tok2vec) buys nothing here.
     nlp.add_pipe("sentencizer", name="kg_sentences", first=True)
     nlp.add_pipe("kg_line_breaks", after="kg_sentences")
-    add_kg_components(nlp)
+    add_kg_components(nlp, relations_model=relations_model, extra_patterns=extra_patterns)
     ruler = nlp.get_pipe("kg_deal_terms")
     patterns = ruler.patterns
     ruler.clear()
     ruler.add_patterns(as_phrases(expand_patterns(patterns), nlp))
+    labels = set(TRIGGER_LABELS) | set(trigger_labels)
+    if "kg_scorer" in nlp.pipe_names:
+        labels |= {label for t in nlp.get_pipe("kg_scorer").model.types for label in t.triggers}
     nlp.add_pipe("kg_candidate_parse", before="kg_orgs",
-                 config={"components": [n for n in PARSE_COMPONENTS if n in nlp.component_names]})
+                 config={"components": [n for n in PARSE_COMPONENTS if n in nlp.component_names],
+                         "trigger_labels": sorted(labels)})
     return nlp

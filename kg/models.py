@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RelationType = Literal["partners-with", "exclusive-with", "revenue-share-capped"]
+RelationType = str  # the built-in three (RELATION_TYPES) or any type of a types file
 Status = Literal["active", "ended", "planned"]
 
 RELATION_TYPES: tuple[str, ...] = ("partners-with", "exclusive-with", "revenue-share-capped")

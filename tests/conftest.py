@@ -14,6 +14,14 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def rules_nlp():
+    """The pipeline without the trained scorer: the hand rules, which are now features of the scorer."""
+    from kg.nlp import load_pipeline
+
+    return load_pipeline(None, False)
+
+
+@pytest.fixture(scope="session")
 def dev_path():
     if not DEV.exists():
         pytest.skip("../shared/eval/dev.jsonl is not here")

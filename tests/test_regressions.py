@@ -5,8 +5,8 @@ import pytest
 from kg.extract import extract_text
 
 
-def pairs(nlp, text, rtype="partners-with", published=None):
-    rels = extract_text(text, nlp=nlp, published=published).relations
+def pairs(rules_nlp, text, rtype="partners-with", published=None):
+    rels = extract_text(text, nlp=rules_nlp, published=published).relations
     return {(r.source, r.target, r.status) if r.type == "revenue-share-capped" else (*sorted((r.source, r.target)), r.status)
             for r in rels if r.type == rtype}
 
@@ -46,8 +46,8 @@ def pairs(nlp, text, rtype="partners-with", published=None):
         ("Initech agreed a deal to buy Globex for $3 billion.", "partners-with", set()),
     ],
 )
-def test_fixed_failures(nlp, text, rtype, expected):
-    assert pairs(nlp, text, rtype) == expected
+def test_fixed_failures(rules_nlp, text, rtype, expected):
+    assert pairs(rules_nlp, text, rtype) == expected
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_fixed_failures(nlp, text, rtype, expected):
         ("Initech will distribute the Zorbo language model under a deal with Globex Corp.", "Zorbo"),
     ],
 )
-def test_not_organizations(nlp, text, not_org):
-    names = {e.name for e in extract_text(text, nlp=nlp).entities}
+def test_not_organizations(rules_nlp, text, not_org):
+    names = {e.name for e in extract_text(text, nlp=rules_nlp).entities}
     assert not_org not in names
 
 
@@ -75,8 +75,8 @@ def test_not_organizations(nlp, text, not_org):
          "partners-with", "until", "2032"),
     ],
 )
-def test_attributes(nlp, text, rtype, key, value):
-    rels = [r for r in extract_text(text, nlp=nlp).relations if r.type == rtype]
+def test_attributes(rules_nlp, text, rtype, key, value):
+    rels = [r for r in extract_text(text, nlp=rules_nlp).relations if r.type == rtype]
     assert rels and rels[0].attrs.get(key) == value
 
 
@@ -86,8 +86,8 @@ def test_attributes(nlp, text, rtype, key, value):
         ("Siemens worked with the Institute for Applied Radio Technology on the project.", "Institute for Applied Radio Technology"),
     ],
 )
-def test_institution_names_keep_their_prepositions(nlp, text, name):
-    assert name in {e.name for e in extract_text(text, nlp=nlp).entities}
+def test_institution_names_keep_their_prepositions(rules_nlp, text, name):
+    assert name in {e.name for e in extract_text(text, nlp=rules_nlp).entities}
 
 
 @pytest.mark.parametrize(
@@ -102,8 +102,8 @@ def test_institution_names_keep_their_prepositions(nlp, text, name):
         "Heineken agreed a deal to buy 26% of Carlsberg.",
     ],
 )
-def test_more_non_deals(nlp, text):
-    assert not [r for r in extract_text(text, nlp=nlp).relations if r.status == "active"]
+def test_more_non_deals(rules_nlp, text):
+    assert not [r for r in extract_text(text, nlp=rules_nlp).relations if r.status == "active"]
 
 
 @pytest.mark.parametrize(
@@ -128,8 +128,8 @@ def test_more_non_deals(nlp, text):
          "partners-with", {("Nokia", "Siemens", "ended")}),
     ],
 )
-def test_fixed_failures_second_round(nlp, text, rtype, expected):
-    assert pairs(nlp, text, rtype, published="2029-05-01") == expected
+def test_fixed_failures_second_round(rules_nlp, text, rtype, expected):
+    assert pairs(rules_nlp, text, rtype, published="2029-05-01") == expected
 
 
 @pytest.mark.parametrize(
@@ -141,19 +141,19 @@ def test_fixed_failures_second_round(nlp, text, rtype, expected):
         ("Nokia will license Zorbo, the group's family of speech models, to Siemens.", "Zorbo", False),
     ],
 )
-def test_name_boundaries(nlp, text, name, kept):
-    assert (name in {e.name for e in extract_text(text, nlp=nlp).entities}) is kept
+def test_name_boundaries(rules_nlp, text, name, kept):
+    assert (name in {e.name for e in extract_text(text, nlp=rules_nlp).entities}) is kept
 
 
-def test_the_maker_is_the_main_subject_so_far(nlp):
+def test_the_maker_is_the_main_subject_so_far(rules_nlp):
     text = ("Nokia completed its purchase of Alcatel on Friday, hours after the Competition Commission cleared it. "
             "To satisfy the regulator, the phone maker signed an agreement with Siemens.")
-    rels = extract_text(text, nlp=nlp).relations
+    rels = extract_text(text, nlp=rules_nlp).relations
     assert {(r.source, r.target) for r in rels if r.type == "partners-with"} == {("Nokia", "Siemens")}
 
 
-def test_deal_words_inside_names_are_not_triggers(nlp):
+def test_deal_words_inside_names_are_not_triggers(rules_nlp):
     text = ("Nokia will pass 20% of its royalty payments to Royalty Partners through 2030, but the stream is capped: "
             "it reverts to Nokia once payments to Royalty Partners reach $400 million.")
-    rels = [(r.source, r.target) for r in extract_text(text, nlp=nlp).relations if r.type == "revenue-share-capped"]
+    rels = [(r.source, r.target) for r in extract_text(text, nlp=rules_nlp).relations if r.type == "revenue-share-capped"]
     assert rels == [("Nokia", "Royalty Partners")]

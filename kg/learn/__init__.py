@@ -1,0 +1,1 @@
+"""The learned layer: candidates, features, the scorer, training and cross-validation."""

@@ -1,0 +1,120 @@
+"""Candidate pairs: organizations named together in a sentence that holds a deal term.
+
+A candidate is an unordered pair of canonical organization names (``doc.spans["kg_orgs"]``,
+back-references included, so "it" in the next sentence ties its antecedent in) with every
+sentence ("context") where both occur beside a trigger. The scorer decides which candidates
+are edges, of which type, in which direction, with which status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from kg.learn.types import RelationType
+
+
+@dataclass
+class Context:
+    """One sentence where both names of a pair occur: the closest mention of each and the deal terms there."""
+
+    sent: Span
+    index: int  # sentence number in the document
+    a: Span  # mention of the pair's first name
+    b: Span
+    terms: list[Span]  # deal terms of the sentence (outside organization names)
+    labels: frozenset[str]  # their labels
+    rules: dict[str, dict] = field(default_factory=dict)  # type -> rule evidence of the pair in this sentence
+    cross: bool = False  # one name is in the sentence before
+
+
+@dataclass
+class PairCandidate:
+    """An unordered pair of organizations (``a < b``) and the sentences that join them."""
+
+    a: str
+    b: str
+    contexts: list[Context]
+    rules: dict[str, dict] = field(default_factory=dict)  # type -> the rule extractor's relation for the pair
+
+    def types(self, types: list[RelationType]) -> list[RelationType]:
+        """The types this pair is a candidate for: a trigger of the type in a context, or a rule that proposed it."""
+        labels = {label for c in self.contexts for label in c.labels}
+        return [t for t in types if labels & set(t.triggers) or t.name in self.rules]
+
+
+def trigger_labels(types: list[RelationType]) -> frozenset[str]:
+    """Deal-term labels that make a sentence a candidate sentence."""
+    return frozenset(label for t in types for label in t.triggers)
+
+
+def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dict] | None = None) -> list[PairCandidate]:
+    """All candidate pairs of a processed Doc, in order of first appearance.
+
+    >>> import kg.nlp, kg.learn.types
+    >>> doc = kg.nlp.load_pipeline()("Acme Corp. signed a partnership with Globex Inc. on Monday.\\n"
+    ...                              "Initech makes phones.\\nHooli and Acme Corp. are based in Ohio.")
+    >>> [(c.a, c.b, [x.cross for x in c.contexts]) for c in doc_candidates(doc, kg.learn.types.load_types())]
+    [('Acme Corp', 'Globex Inc', [False]), ('Acme Corp', 'Initech', [True]), ('Globex Inc', 'Initech', [True])]
+    """
+    orgs = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_]
+    if len({s.kb_id_ for s in orgs}) < 2:
+        return []
+    org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}
+    terms = [t for t in doc.spans.get("deal_terms", []) if not org_tokens.intersection(range(t.start, t.end))]
+    rules = _rule_index(rule_relations or [])
+    wanted = trigger_labels(types)
+    sents = list(doc.sents)
+    sent_of = {s.start: i for i, s in enumerate(sents)}
+    by_sent: dict[int, list[Span]] = {}
+    for s in orgs:
+        by_sent.setdefault(sent_of.get(s.sent.start, -1), []).append(s)
+    terms_by_sent: dict[int, list[Span]] = {}
+    for t in terms:
+        terms_by_sent.setdefault(sent_of.get(t.sent.start, -1), []).append(t)
+    pairs: dict[tuple[str, str], PairCandidate] = {}
+    for si, sent in enumerate(sents):
+        here = by_sent.get(si, [])
+        sent_terms = terms_by_sent.get(si, [])
+        labels = frozenset(t.label_ for t in sent_terms)
+        ruled = rules["sentences"].get(sent.start_char, {})
+        if not (labels & wanted or ruled):
+            continue
+        names = sorted({s.kb_id_ for s in here})
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                ma, mb = _closest([s for s in here if s.kb_id_ == a], [s for s in here if s.kb_id_ == b])
+                ctx = Context(sent, si, ma, mb, sent_terms, labels, ruled.get((a, b), {}))
+                cand = pairs.setdefault((a, b), PairCandidate(a, b, [], rules["pairs"].get((a, b), {})))
+                cand.contexts.append(ctx)
+        # a name of the sentence with one of the sentence before or after: "A signed with B. The deal ..."
+        near = [s for j in (si - 1, si + 1) if j >= 0 for s in by_sent.get(j, []) if s.label_ == "ORG"]
+        for x in near:
+            for y in here:
+                if x.kb_id_ == y.kb_id_ or any(s.kb_id_ == x.kb_id_ for s in here):
+                    continue
+                a, b = sorted((x.kb_id_, y.kb_id_))
+                cand = pairs.setdefault((a, b), PairCandidate(a, b, [], rules["pairs"].get((a, b), {})))
+                if not any(c.index == si for c in cand.contexts):
+                    ma, mb = (x, y) if x.kb_id_ == a else (y, x)
+                    cand.contexts.append(Context(sent, si, ma, mb, sent_terms, labels, {}, cross=True))
+    return list(pairs.values())
+
+
+def _closest(xs: list[Span], ys: list[Span]) -> tuple[Span, Span]:
+    """The two mentions, one of each list, nearest each other (a name beats a back-reference)."""
+    return min(((x, y) for x in xs for y in ys),
+               key=lambda p: ((p[0].label_ != "ORG") + (p[1].label_ != "ORG"), abs(p[0].start - p[1].start)))
+
+
+def _rule_index(relations: list[dict]) -> dict:
+    """Rule relations by unordered pair, and their evidence by sentence start and pair."""
+    pairs: dict[tuple[str, str], dict[str, dict]] = {}
+    sentences: dict[int, dict[tuple[str, str], dict[str, dict]]] = {}
+    for rel in relations:
+        key = tuple(sorted((rel["source"], rel["target"])))
+        pairs.setdefault(key, {})[rel["type"]] = rel
+        for ev in rel["evidence"]:
+            sentences.setdefault(ev["start"], {}).setdefault(key, {})[rel["type"]] = {**ev, "source": rel["source"]}
+    return {"pairs": pairs, "sentences": sentences}

@@ -1,0 +1,296 @@
+"""Features of a candidate: small named functions, each returning a few ``{"name": value}`` pairs.
+
+Three feature sets, all built from the sentences ("contexts") that join a pair:
+
+- :func:`pair_features` — is there an edge of a type between the two (unordered);
+- :func:`direction_features` — for a directed type, is the first name the source;
+- :func:`status_features` — active, ended or planned.
+
+A context's features come from its sentence: which deal terms and cues occur, what the rule
+extractor made of it (the old rules are evidence now), how each name sits in the parse, and the
+words around and between the names. A pair's features are the union over its contexts (the
+largest value of each), so one clear sentence is enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.tokens import Span, Token
+
+from kg.learn.candidates import Context, PairCandidate
+from kg.references import is_source
+
+Features = dict[str, float]
+CUE_LABELS = ("ENDED", "PLANNED", "REPORT", "ACQUISITION", "LEGAL", "RIVALRY", "CAP", "PAYMENT")
+_KEEP_WORDS = {"and", "with", "to", "from", "by", "of", "for", "between", "vs", "versus", "&", "'s", "’s", "-", "–",
+               ",", "(", ")", ":", "on", "in", "as", "its", "their", "not", "no"}
+_MODALS = {"will", "would", "could", "may", "might", "should", "can", "plans", "plan", "intends", "aims", "hopes",
+           "seeks", "wants", "expected", "likely", "potential", "possible", "reportedly", "proposed"}
+
+
+def _bucket(n: int, edges: Iterable[int]) -> str:
+    """``"<=3"``-style label of the first edge ``n`` does not exceed.
+
+    >>> _bucket(2, (1, 3, 8)), _bucket(9, (1, 3, 8))
+    ('<=3', '>8')
+    """
+    edges = tuple(edges)
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def _word(tok: Token) -> str:
+    return tok.lemma_.lower() if tok.lemma_ else tok.lower_
+
+
+def _nearest_term(ctx: Context, labels: Iterable[str] | None = None) -> Span | None:
+    mid = (ctx.a.start + ctx.b.start) / 2
+    terms = [t for t in ctx.terms if labels is None or t.label_ in labels]
+    return min(terms, key=lambda t: abs(t.start - mid)) if terms else None
+
+
+# -- context features ---------------------------------------------------------------------------
+def terms(ctx: Context) -> Features:
+    """Labels and words of the sentence's deal terms; the nearest trigger word."""
+    out = {f"label={t.label_}": 1.0 for t in ctx.terms}
+    out.update({f"term={t.label_}:{t.text.lower()}": 1.0 for t in ctx.terms if t.label_ not in CUE_LABELS})
+    near = _nearest_term(ctx)
+    if near is not None:
+        out[f"nearest={near.label_}"] = 1.0
+    return out
+
+
+def rules(ctx: Context) -> Features:
+    """What the rule extractor concluded from this sentence about this pair."""
+    out = {}
+    for rtype, ev in ctx.rules.items():
+        how = ev["rule"].split(":")[1] if ev["rule"].count(":") else ev["rule"]
+        out[f"rule={rtype}"] = 1.0
+        out[f"rule={rtype}:{how}"] = 1.0
+        out[f"rule_conf={rtype}"] = float(ev["confidence"])
+    return out
+
+
+def layout(ctx: Context) -> Features:
+    """Distance and order of the two names and the nearest trigger; how many organizations the sentence holds."""
+    a, b = sorted((ctx.a, ctx.b), key=lambda s: s.start)
+    orgs = {s.kb_id_ for s in ctx.sent.doc.spans.get("kg_orgs", []) if ctx.sent.start <= s.start < ctx.sent.end}
+    out = {f"dist{_bucket(abs(b.start - a.end), (2, 5, 10, 20))}": 1.0, f"orgs{_bucket(len(orgs), (2, 3, 5))}": 1.0}
+    if ctx.cross:
+        out["cross_sentence"] = 1.0
+        return out
+    between = [s for s in ctx.sent.doc.spans.get("kg_orgs", []) if a.end <= s.start and s.end <= b.start
+               and s.kb_id_ not in {a.kb_id_, b.kb_id_}]
+    if between:
+        out["org_between"] = 1.0
+    near = _nearest_term(ctx)
+    if near is not None:
+        where = "before" if near.end <= a.start else "after" if near.start >= b.end else "between"
+        out[f"trigger_{where}"] = 1.0
+    if ctx.index == 0:
+        out["first_sentence"] = 1.0
+    return out
+
+
+def roles(ctx: Context) -> Features:
+    """How each name sits in the parse: its dependency label, preposition, back-reference, news source."""
+    out: Features = {}
+    for mention in (ctx.a, ctx.b):
+        root = mention.root
+        dep = root.dep_
+        if dep == "conj":  # a listed name takes the role of the list's head
+            head = root
+            while head.dep_ == "conj" and head.head.i != head.i:
+                head = head.head
+            dep = head.dep_
+            root = head
+        out[f"dep={dep}"] = 1.0
+        if dep == "pobj":
+            out[f"prep={root.head.lower_}"] = 1.0
+            out[f"prep={root.head.lower_}<{_word(root.head.head)}"] = 1.0
+        if dep in {"nsubj", "nsubjpass", "dobj", "poss"}:
+            out[f"{dep}<{_word(root.head)}"] = 1.0
+        if mention.label_ != "ORG":
+            out["reference"] = 1.0
+        elif mention.root.ent_type_:
+            out[f"ner={mention.root.ent_type_}"] = 1.0
+        else:
+            out["ner=none"] = 1.0
+        if is_source(mention, None, ctx.sent):
+            out["news_source"] = 1.0
+    if ctx.a.root.i in {t.i for t in ctx.b.root.conjuncts}:
+        out["coordinated"] = 1.0
+        if len(ctx.a.root.conjuncts) >= 2:
+            out["in_list"] = 1.0
+    return out
+
+
+def path(ctx: Context) -> Features:
+    """The dependency path between the two names (labels up to their lowest common ancestor)."""
+    if ctx.cross:
+        return {}
+    a, b = ctx.a.root, ctx.b.root
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    ids_b = {t.i for t in up_b}
+    lca = next((t for t in up_a if t.i in ids_b), None)
+    if lca is None:
+        return {"path=none": 1.0}
+    left = [t.dep_ for t in up_a[:[t.i for t in up_a].index(lca.i)]]
+    right = [t.dep_ for t in up_b[:[t.i for t in up_b].index(lca.i)]]
+    out = {f"lca={_word(lca)}": 1.0, f"path_len{_bucket(len(left) + len(right), (1, 2, 3, 5))}": 1.0}
+    if len(left) + len(right) <= 5:
+        out["path=" + "/".join(sorted(["<".join(left), "<".join(right)]))] = 1.0
+    terms_at = {t.root.i for t in ctx.terms}
+    on_path = {t.i for t in up_a[:len(left) + 1]} | {t.i for t in up_b[:len(right) + 1]}
+    if terms_at & on_path:
+        out["trigger_on_path"] = 1.0
+    return out
+
+
+def words(ctx: Context) -> Features:
+    """Words between the names (when close) and right around each."""
+    out: Features = {}
+    doc = ctx.sent.doc
+    a, b = sorted((ctx.a, ctx.b), key=lambda s: s.start)
+    if not ctx.cross and b.start - a.end <= 12:
+        for tok in doc[a.end:b.start]:
+            if tok.is_alpha and not tok.is_stop or tok.lower_ in _KEEP_WORDS:
+                out[f"between={_word(tok)}"] = 1.0
+    for mention in (a, b):
+        if mention.start > 0:
+            out[f"before={_word(doc[mention.start - 1])}"] = 1.0
+        if mention.end < len(doc):
+            out[f"after={_word(doc[mention.end])}"] = 1.0
+    return out
+
+
+def cues(ctx: Context) -> Features:
+    """Cue words of the sentence: ending, planning, reporting, acquisition, lawsuit, rivalry, negation, modality."""
+    out = {f"cue={t.label_}:{t.text.lower()}": 1.0 for t in ctx.terms if t.label_ in CUE_LABELS}
+    for tok in ctx.sent:
+        if tok.dep_ == "neg":
+            out["negation"] = 1.0
+        if tok.lower_ in _MODALS:
+            out[f"modal={tok.lower_}"] = 1.0
+    return out
+
+
+CONTEXT_FEATURES: list[Callable[[Context], Features]] = [terms, rules, layout, roles, path, words, cues]
+
+
+def context_features(ctx: Context) -> Features:
+    out: Features = {}
+    for fn in CONTEXT_FEATURES:
+        out.update(fn(ctx))
+    return out
+
+
+def _union(rows: Iterable[Features]) -> Features:
+    out: Features = {}
+    for row in rows:
+        for k, v in row.items():
+            if v > out.get(k, float("-inf")):
+                out[k] = v
+    return out
+
+
+# -- pair, direction, status --------------------------------------------------------------------
+def pair_features(cand: PairCandidate) -> Features:
+    """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs."""
+    out = _union(context_features(c) for c in cand.contexts)
+    for rtype, rel in cand.rules.items():
+        out[f"doc_rule={rtype}"] = 1.0
+        out[f"doc_rule_status={rtype}:{rel['status']}"] = 1.0
+    out[f"contexts{_bucket(len(cand.contexts), (1, 2, 4))}"] = 1.0
+    if all(c.cross for c in cand.contexts):
+        out["only_cross_sentence"] = 1.0
+    out["bias"] = 1.0
+    return out
+
+
+def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: Iterable[str]) -> Features:
+    """Is ``source`` (one of the pair) the source of a directed ``rtype`` edge?"""
+    triggers = set(triggers)
+    out: Features = {"bias": 1.0}
+    rel = cand.rules.get(rtype)
+    if rel is not None:
+        out["rule_agrees" if rel["source"] == source else "rule_disagrees"] = 1.0
+    for ctx in cand.contexts:
+        src, dst = (ctx.a, ctx.b) if ctx.a.kb_id_ == source else (ctx.b, ctx.a)
+        out["src_first" if src.start < dst.start else "dst_first"] = 1.0
+        near = _nearest_term(ctx, triggers)
+        for role, mention in (("src", src), ("dst", dst)):
+            root = mention.root
+            while root.dep_ == "conj" and root.head.i != root.i:
+                root = root.head
+            out[f"{role}_dep={root.dep_}"] = 1.0
+            if root.dep_ == "pobj":
+                out[f"{role}_prep={root.head.lower_}"] = 1.0
+            if root.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
+                out[f"{role}_{root.dep_}<{_word(root.head)}"] = 1.0
+            if near is not None:
+                out[f"{role}_{'before' if mention.start < near.start else 'after'}_trigger"] = 1.0
+        for r_ev in ctx.rules.values():
+            if "source" in r_ev:
+                out["ctx_rule_agrees" if r_ev["source"] == source else "ctx_rule_disagrees"] = 1.0
+    return out
+
+
+def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) -> Features:
+    """Active, ended or planned: cue words near the type's triggers and what the rules said."""
+    triggers = set(triggers)
+    out: Features = {"bias": 1.0, f"type={rtype}": 1.0}
+    rel = cand.rules.get(rtype)
+    if rel is not None:
+        out[f"rule_status={rel['status']}"] = 1.0
+        out[f"rule_status={rtype}:{rel['status']}"] = 1.0
+    own = [c for c in cand.contexts if c.labels & triggers] or cand.contexts
+    for ctx in own:
+        for key in cues(ctx):
+            out[key] = 1.0
+        near = _nearest_term(ctx, triggers)
+        if near is not None:
+            root = near.root
+            out[f"trigger={near.text.lower()}"] = 1.0
+            verb = root
+            while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
+                verb = verb.head
+            out[f"verb_tag={verb.tag_}"] = 1.0
+            out[f"verb={_word(verb)}"] = 1.0
+            for child in verb.children:
+                if child.dep_ in {"aux", "neg", "advmod"}:
+                    out[f"verb_{child.dep_}={child.lower_}"] = 1.0
+            for child in root.children:
+                if child.dep_ in {"amod", "det", "neg"}:
+                    out[f"trigger_{child.dep_}={child.lower_}"] = 1.0
+            governors = {t.i for t in root.ancestors}
+            for t in ctx.terms:
+                if t.label_ in {"ENDED", "PLANNED"} and (t.root.i in governors or t.root.head.i == root.i):
+                    out[f"governs={t.label_}"] = 1.0
+                    out[f"governs={t.label_}:{t.text.lower()}"] = 1.0
+        for ev in ctx.rules.values():
+            out[f"ctx_rule_status={ev['status']}"] = 1.0
+        out.update(_future_dates(ctx))
+    return out
+
+
+def _future_dates(ctx: Context) -> Features:
+    """A year after the article's ("from 2027" in a 2025 article): an arrangement that starts later."""
+    published = ctx.sent.doc.user_data.get("published") or ""
+    if not published[:4].isdigit():
+        return {}
+    year = int(published[:4])
+    out: Features = {}
+    for ent in ctx.sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        years = [int(w) for w in ent.text.split() if w.isdigit() and len(w) == 4]
+        if years and min(years) > year:
+            prev = ctx.sent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            out[f"future_year_after={prev}"] = 1.0
+            out["future_year"] = 1.0
+    return out

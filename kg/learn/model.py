@@ -1,0 +1,160 @@
+"""A trained relation model as a directory of plain data (JSON and JSON Lines; no pickle).
+
+``model.json`` holds the relation types, thresholds, calibration and what the model was trained
+on; ``weights.json`` the logistic-regression weights by feature name; ``patterns.jsonl`` the
+deal-term patterns added at training time. Files are written with sorted keys and rounded
+numbers, so training twice on the same passages gives the same bytes. Loading reads JSON only:
+nothing in a model directory can run code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from kg.errors import ModelError
+from kg.learn.types import RelationType
+
+FORMAT = "kg-relations/1"
+DIGITS = 6  # rounding of stored numbers: stable bytes, no change in any decision
+
+
+def _r(x: float) -> float:
+    return round(float(x), DIGITS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass
+class Linear:
+    """A logistic regression over named features: one weight vector per class (one for a binary model)."""
+
+    classes: list[str]
+    weights: dict[str, list[float]]  # feature -> weight per row of ``intercepts``
+    intercepts: list[float]
+
+    def scores(self, features: dict[str, float]) -> list[float]:
+        out = list(self.intercepts)
+        for name, value in features.items():
+            w = self.weights.get(name)
+            if w is not None:
+                for i, wi in enumerate(w):
+                    out[i] += wi * value
+        return out
+
+    def proba(self, features: dict[str, float]) -> dict[str, float]:
+        """Class probabilities (sigmoid for two classes, softmax for more)."""
+        s = self.scores(features)
+        if len(self.classes) == 2:
+            p = 1.0 / (1.0 + math.exp(-max(min(s[0], 50.0), -50.0)))
+            return {self.classes[0]: 1.0 - p, self.classes[1]: p}
+        top = max(s)
+        exp = [math.exp(x - top) for x in s]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp)}
+
+    def to_dict(self) -> dict:
+        return {"classes": self.classes, "intercepts": [_r(x) for x in self.intercepts],
+                "weights": {k: [_r(x) for x in v] for k, v in sorted(self.weights.items())}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Linear:
+        return cls(list(data["classes"]), {k: [float(x) for x in v] for k, v in data["weights"].items()},
+                   [float(x) for x in data["intercepts"]])
+
+    @classmethod
+    def from_sklearn(cls, clf, names: list[str]) -> Linear:
+        """Weights of a fitted ``LogisticRegression``, keyed by the vectorizer's feature names; zeros dropped."""
+        coef = clf.coef_
+        weights = {names[j]: [float(coef[i, j]) for i in range(coef.shape[0])]
+                   for j in range(coef.shape[1]) if any(abs(coef[i, j]) > 10 ** -DIGITS for i in range(coef.shape[0]))}
+        return cls([str(c) for c in clf.classes_], weights, [float(x) for x in clf.intercept_])
+
+
+@dataclass
+class Platt:
+    """Calibration of a score: p = sigmoid(a * logit + b), fitted on out-of-fold predictions."""
+
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, p: float) -> float:
+        p = min(max(p, 1e-9), 1 - 1e-9)
+        z = self.a * math.log(p / (1 - p)) + self.b
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass
+class RelationModel:
+    """Everything needed to score candidates: types, per-type edge and direction models, status, thresholds."""
+
+    types: list[RelationType]
+    edge: dict[str, Linear]
+    direction: dict[str, Linear]
+    status: Linear | None
+    thresholds: dict[str, float]
+    calibration: dict[str, Platt] = field(default_factory=dict)
+    patterns: list[dict] = field(default_factory=list)
+    info: dict = field(default_factory=dict)
+
+    def type(self, name: str) -> RelationType:
+        return next(t for t in self.types if t.name == name)
+
+    def to_disk(self, path: str | Path) -> Path:
+        """Write the model directory (``model.json``, ``weights.json``, ``patterns.jsonl``)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        config = {
+            "format": FORMAT,
+            "types": [t.to_dict() for t in self.types],
+            "thresholds": {k: _r(v) for k, v in sorted(self.thresholds.items())},
+            "calibration": {k: [_r(c.a), _r(c.b)] for k, c in sorted(self.calibration.items())},
+            "info": self.info,
+        }
+        weights = {
+            "edge": {k: m.to_dict() for k, m in sorted(self.edge.items())},
+            "direction": {k: m.to_dict() for k, m in sorted(self.direction.items())},
+            "status": self.status.to_dict() if self.status else None,
+        }
+        _write(path / "model.json", json.dumps(config, sort_keys=True, indent=1) + "\n")
+        _write(path / "weights.json", json.dumps(weights, sort_keys=True, separators=(",", ":")) + "\n")
+        _write(path / "patterns.jsonl", "".join(json.dumps(p, sort_keys=True) + "\n" for p in self.patterns))
+        return path
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> RelationModel:
+        """Read a model directory; a missing or damaged one raises :class:`ModelError` naming it."""
+        path = Path(path)
+        try:
+            config = json.loads((path / "model.json").read_text(encoding="utf-8"))
+            weights = json.loads((path / "weights.json").read_text(encoding="utf-8"))
+            pfile = path / "patterns.jsonl"
+            patterns = [json.loads(line) for line in pfile.read_text(encoding="utf-8").splitlines() if line.strip()] \
+                if pfile.exists() else []
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{path}: not a kg relation model ({exc}); train one with `kg train GOLD.jsonl -o DIR`") from exc
+        if config.get("format") != FORMAT:
+            raise ModelError(f"{path}: model format {config.get('format')!r}, expected {FORMAT!r}; retrain it with `kg train`")
+        try:
+            return cls(
+                types=[RelationType(t["name"], bool(t["symmetric"]), tuple(t["triggers"])) for t in config["types"]],
+                edge={k: Linear.from_dict(v) for k, v in weights["edge"].items()},
+                direction={k: Linear.from_dict(v) for k, v in weights["direction"].items()},
+                status=Linear.from_dict(weights["status"]) if weights.get("status") else None,
+                thresholds={k: float(v) for k, v in config["thresholds"].items()},
+                calibration={k: Platt(*v) for k, v in config.get("calibration", {}).items()},
+                patterns=patterns,
+                info=config.get("info", {}),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{path}: damaged kg relation model ({exc!r}); retrain it with `kg train`") from exc
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def default_model_path() -> Path:
+    """The model shipped in the package (trained on the shared dev passages and kg's own)."""
+    return Path(str(resources.files("kg.data").joinpath("relations_model")))

@@ -1,0 +1,109 @@
+"""From candidates to scored relations: prepare a Doc's candidates once, score them with any model.
+
+Preparing (features, evidence, attributes) needs the spaCy Doc; scoring needs only the prepared
+data, so cross-validation prepares each passage once and scores it with every fold's model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from kg.learn.candidates import PairCandidate, doc_candidates
+from kg.learn.features import Features, context_features, direction_features, pair_features, status_features
+from kg.learn.model import RelationModel
+from kg.learn.types import RelationType
+from kg.models import STATUSES, combine_status
+
+_ATTRS = {"exclusive-with": {"until", "since"}, "partners-with": {"amount", "until", "since"}}
+
+
+@dataclass
+class Prepared:
+    """One candidate pair, ready to score: features per question, evidence and attributes per type."""
+
+    a: str
+    b: str
+    types: list[str]
+    pair: Features
+    direction: dict[str, tuple[Features, Features]]  # type -> (features with a as source, with b as source)
+    status: dict[str, Features]
+    evidence: dict[str, list[dict]]
+    attrs: dict[str, dict[str, str]]
+    rule_source: dict[str, str]
+    contexts: list[Features] | None = None  # features of each sentence alone
+
+
+def prepare_doc(doc: Doc, types: list[RelationType]) -> list[Prepared]:
+    """Candidates of a processed Doc with their features (``doc._.kg_relations`` holds the rules' output)."""
+    return [prepare(c, types) for c in doc_candidates(doc, types, doc._.kg_relations)]
+
+
+def prepare(cand: PairCandidate, types: list[RelationType]) -> Prepared:
+    ctypes = cand.types(types)
+    direction, status, evidence, attrs = {}, {}, {}, {}
+    for t in ctypes:
+        if not t.symmetric:
+            direction[t.name] = (direction_features(cand, cand.a, t.name, t.triggers),
+                                 direction_features(cand, cand.b, t.name, t.triggers))
+        status[t.name] = status_features(cand, t.name, t.triggers)
+        own = [c for c in cand.contexts if c.labels & set(t.triggers) or t.name in c.rules] or cand.contexts
+        evidence[t.name] = [{"sentence": c.sent.text, "start": c.sent.start_char, "end": c.sent.end_char,
+                             "rule": c.rules[t.name]["rule"] if t.name in c.rules else
+                             "model:" + ("cross-sentence" if c.cross else "sentence")} for c in own]
+        attrs[t.name] = _attributes(cand, t.name)
+    return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair_features(cand), direction, status, evidence, attrs,
+                    {k: r["source"] for k, r in cand.rules.items()}, [context_features(c) for c in cand.contexts])
+
+
+def _attributes(cand: PairCandidate, rtype: str) -> dict[str, str]:
+    """Percent, amount, until, since: the rules' reading for this type, else what they read for the pair's other type."""
+    if rtype in cand.rules:
+        return dict(cand.rules[rtype]["attrs"])
+    keep = _ATTRS.get(rtype)
+    for rel in cand.rules.values():
+        if rel["attrs"]:
+            return {k: v for k, v in rel["attrs"].items() if keep is None or k in keep}
+    return {}
+
+
+def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: float | None = None) -> list[dict]:
+    """Relation dicts (the shape of ``doc._.kg_relations``) for the candidates the model accepts."""
+    out = []
+    for item in items:
+        for name in item.types:
+            edge = model.edge.get(name)
+            if edge is None:
+                continue
+            p = edge.proba(item.pair)[edge.classes[-1]]
+            if name in model.calibration:
+                p = model.calibration[name](p)
+            if p < (model.thresholds.get(name, 0.5) if threshold is None else threshold):
+                continue
+            source, target = item.a, item.b
+            if name in item.direction:
+                source, target = _direction(model, name, item)
+            status = _status(model, item.status[name])
+            evidence = [{**ev, "status": status, "confidence": round(p, 3)} for ev in item.evidence[name]]
+            attrs = item.attrs[name] if item.rule_source.get(name, source) == source else {}
+            out.append({"type": name, "source": source, "target": target, "status": status, "attrs": attrs,
+                        "confidence": round(p, 3), "evidence": evidence})
+    return out
+
+
+def _direction(model: RelationModel, name: str, item: Prepared) -> tuple[str, str]:
+    clf = model.direction.get(name)
+    fa, fb = item.direction[name]
+    if clf is None:
+        return (item.a, item.b) if item.rule_source.get(name, item.a) == item.a else (item.b, item.a)
+    pa, pb = (clf.proba(f)[clf.classes[-1]] for f in (fa, fb))
+    return (item.a, item.b) if pa >= pb else (item.b, item.a)
+
+
+def _status(model: RelationModel, features: Features) -> str:
+    if model.status is None:
+        return "active"
+    probs = model.status.proba(features)
+    best = max(STATUSES, key=lambda s: (probs.get(s, 0.0), s == "active"))
+    return best if best in STATUSES else combine_status("partners-with", [])

@@ -1,0 +1,210 @@
+"""Training: gold passages -> prepared candidates with labels -> logistic regressions -> a RelationModel.
+
+The edge model of each type is a logistic regression over the pair features; its threshold and
+a Platt calibration are chosen on out-of-fold predictions (folds by a hash of the passage id),
+so the confidence of an edge is a probability measured on passages the model did not see.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from kg.evaluate import Passage, norm
+from kg.learn.model import Linear, Platt, RelationModel
+from kg.learn.predict import Prepared
+from kg.learn.types import RelationType
+from kg.models import DocResult
+
+C = 0.1  # inverse regularization strength of every logistic regression (chosen by cross-validation on dev: 0.03-3)
+INNER_FOLDS = 5
+
+
+@dataclass
+class PassageData:
+    """A gold passage after the pipeline: its extracted entities, prepared candidates and their gold labels."""
+
+    passage: Passage
+    result: DocResult  # entities only
+    items: list[Prepared]
+    gold: dict[tuple[str, str, str], dict] = field(default_factory=dict)  # (type, a, b) -> gold relation
+    missed: Counter = field(default_factory=Counter)  # gold edges per type with no candidate
+
+
+def fold_of(passage_id: str, k: int) -> int:
+    """The fold of a passage: a hash of its id, so folds do not depend on file order.
+
+    >>> fold_of("dev-001", 5) == fold_of("dev-001", 5)
+    True
+    """
+    return int(hashlib.sha1(passage_id.encode("utf-8")).hexdigest(), 16) % k
+
+
+def label_passage(passage: Passage, result: DocResult, items: list[Prepared], types: list[RelationType]) -> PassageData:
+    """Attach each gold edge of the passage to the candidate whose names match its entities (as the scorer does)."""
+    gold_names = [{norm(e["name"]), *(norm(a) for a in e.get("aliases", []))} for e in passage.entities]
+    index = {e["name"]: i for i, e in enumerate(passage.entities)}
+    text = passage.text.casefold()
+    spellings = {e.name: {norm(e.name)} | {norm(a) for a in e.aliases if a.casefold() in text} for e in result.entities}
+
+    def ids(name: str) -> set[int]:
+        names = spellings.get(name, {norm(name)})
+        return {i for i, g in enumerate(gold_names) if names & g}
+
+    data = PassageData(passage, result, items)
+    symmetric = {t.name: t.symmetric for t in types}
+    for g in passage.relations:
+        if g["type"] not in symmetric:
+            continue
+        gs, gt = index.get(g["source"], -1), index.get(g["target"], -1)
+        hit = None
+        for item in items:
+            ia, ib = ids(item.a), ids(item.b)
+            if gs in ia and gt in ib:
+                hit = (item, item.a)
+            elif gs in ib and gt in ia:
+                hit = (item, item.b)
+            if hit and g["type"] in item.types:
+                break
+            hit = None
+        if hit is None:
+            data.missed[g["type"]] += 1
+            continue
+        item, source = hit
+        data.gold.setdefault((g["type"], item.a, item.b), {**g, "source": source})
+    return data
+
+
+# -- fitting ------------------------------------------------------------------------------------
+def _fit_linear(rows: list[dict], labels: list, classes: list) -> Linear | None:
+    """A logistic regression on feature dicts, as plain weights; None when a class is missing."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        return None
+    vec = DictVectorizer(sort=True)
+    X = vec.fit_transform(rows)
+    clf = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
+    clf.fit(X, labels)
+    model = Linear.from_sklearn(clf, list(vec.get_feature_names_out()))
+    if len(model.classes) == 2:  # binary: keep the weight row of the positive class only
+        return model
+    return model
+
+
+def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list[int], list[str]]:
+    rows, labels, ids = [], [], []
+    for d in data:
+        for item in d.items:
+            if name in item.types:
+                rows.append(item.pair)
+                labels.append(int((name, item.a, item.b) in d.gold))
+                ids.append(d.passage.id)
+    return rows, labels, ids
+
+
+def _fit_edges(data: list[PassageData], types: list[RelationType]) -> dict[str, Linear]:
+    out = {}
+    for t in types:
+        rows, labels, _ = _edge_rows(data, t.name)
+        model = _fit_linear(rows, labels, [0, 1])
+        if model is not None:
+            out[t.name] = model
+    return out
+
+
+def _fit_direction(data: list[PassageData], types: list[RelationType]) -> dict[str, Linear]:
+    out = {}
+    for t in (t for t in types if not t.symmetric):
+        rows, labels = [], []
+        for d in data:
+            for item in d.items:
+                g = d.gold.get((t.name, item.a, item.b))
+                if g is None or t.name not in item.direction:
+                    continue
+                fa, fb = item.direction[t.name]
+                a_is_source = g["source"] == item.a
+                rows += [fa, fb]
+                labels += [int(a_is_source), int(not a_is_source)]
+        model = _fit_linear(rows, labels, [0, 1])
+        if model is not None:
+            out[t.name] = model
+    return out
+
+
+def _fit_status(data: list[PassageData]) -> Linear | None:
+    rows, labels = [], []
+    for d in data:
+        for item in d.items:
+            for name in item.types:
+                g = d.gold.get((name, item.a, item.b))
+                if g is not None:
+                    rows.append(item.status[name])
+                    labels.append(g.get("status", "active"))
+    return _fit_linear(rows, labels, ["active", "ended", "planned"])
+
+
+def _fit_platt(probs: list[float], labels: list[int]) -> Platt:
+    """Platt scaling of out-of-fold probabilities (a logistic regression on their logit)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        return Platt()
+    z = [[math.log(min(max(p, 1e-9), 1 - 1e-9) / (1 - min(max(p, 1e-9), 1 - 1e-9)))] for p in probs]
+    clf = LogisticRegression(C=100.0, max_iter=1000).fit(z, labels)
+    return Platt(float(clf.coef_[0][0]), float(clf.intercept_[0]))
+
+
+def _best_threshold(probs: list[float], labels: list[int], missed: int) -> float:
+    """The threshold with the highest F1 over out-of-fold predictions (gold edges with no candidate count as misses)."""
+    total = sum(labels) + missed
+    pairs = sorted(zip(probs, labels), reverse=True)
+    best, best_f1, tp = 0.5, -1.0, 0
+    for i, (p, y) in enumerate(pairs):
+        tp += y
+        f1 = 2 * tp / (i + 1 + total) if total else 0.0
+        nxt = pairs[i + 1][0] if i + 1 < len(pairs) else 0.0
+        if f1 > best_f1 and p > nxt:
+            best_f1, best = f1, (p + nxt) / 2
+    return round(best, 4)
+
+
+def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[dict] | None = None,
+        info: dict | None = None, progress: Callable[[str], None] | None = None) -> RelationModel:
+    """A RelationModel from labelled passages: thresholds and calibration from inner folds, weights from all."""
+    tick = progress or (lambda _msg: None)
+    oof: dict[str, tuple[list[float], list[int]]] = {t.name: ([], []) for t in types}
+    for k in range(INNER_FOLDS):
+        train = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) != k]
+        test = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) == k]
+        edges = _fit_edges(train, types)
+        for t in types:
+            rows, labels, _ = _edge_rows(test, t.name)
+            if t.name in edges:
+                oof[t.name][0].extend(edges[t.name].proba(r)[edges[t.name].classes[-1]] for r in rows)
+                oof[t.name][1].extend(labels)
+        tick(f"inner fold {k + 1}/{INNER_FOLDS}")
+    calibration, thresholds = {}, {}
+    for t in types:
+        probs, labels = oof[t.name]
+        calibration[t.name] = _fit_platt(probs, labels)
+        calibrated = [calibration[t.name](p) for p in probs]
+        thresholds[t.name] = _best_threshold(calibrated, labels, sum(d.missed[t.name] for d in data))
+    model = RelationModel(types=list(types), edge=_fit_edges(data, types), direction=_fit_direction(data, types),
+                          status=_fit_status(data), thresholds=thresholds, calibration=calibration,
+                          patterns=list(patterns or []), info=dict(info or {}))
+    tick("final model")
+    return model
+
+
+def summary(data: list[PassageData], types: list[RelationType]) -> dict:
+    """What training saw: passages, candidates, gold edges per type (and how many had no candidate)."""
+    out = {"passages": len(data), "candidates": sum(len(d.items) for d in data), "edges": {}, "edges_without_candidate": {}}
+    for t in types:
+        out["edges"][t.name] = sum(1 for d in data for key in d.gold if key[0] == t.name)
+        out["edges_without_candidate"][t.name] = sum(d.missed[t.name] for d in data)
+    return out
