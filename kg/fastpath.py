@@ -31,7 +31,7 @@ from spacy.util import minibatch
 
 from kg.extract import extract_documents as extract_documents  # noqa: PLC0414  (same conversion)
 from kg.nlp import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.orgs import _PRONOUNS, ORG_LIKE
+from kg.orgs import _PRONOUNS, ORG_LIKE, is_camel_name
 from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
@@ -155,6 +155,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     for i, s in enumerate(sents):
         sent_of[s.start:s.end] = i
     org_firsts = {e[0].orth for e in doc.ents if e.label_ == "ORG" or e.label_ in ORG_LIKE}
+    org_firsts |= {t.orth for t in doc if t.ent_type == 0 and is_camel_name(t.text)}  # kg_orgs reads these too
     triggers: set[int] = set()
     revshare: set[int] = set()
     payment: set[int] = set()

@@ -92,7 +92,9 @@ class OrgResolver:
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
-        candidates += [(doc[t.i:t.i + 1], "SHAPE") for t in doc if _unlabelled_company_shape(t)]
+        deal_sents = {t.sent.start for t in doc.spans.get("deal_terms", []) if t.label_ in {"PARTNER", "EXCLUSIVE", "REVSHARE"}}
+        candidates += [(doc[t.i:t.i + 1], "SHAPE") for t in doc if is_camel_name(t.text) and t.sent.start in deal_sents
+                       and _unlabelled_company_shape(t)]
         person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in HONORIFICS}
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
@@ -102,7 +104,8 @@ class OrgResolver:
         generic_terms |= _not_organizations(doc, candidates, org_keys)
         # A name used as a product ("the Grok model") is a product everywhere in the document,
         # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
-        subjects = {entity_key(span.text) for span, label in candidates if _acts(span) or label == "ORG" and _owns(span)}
+        subjects = {entity_key(span.text) for span, label in candidates
+                    if _acts_as_company(span) or label == "ORG" and _owns(span)}
         generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)} - subjects
         candidates += [(span, "DEAL") for span in self._deal_parties(doc)]
         accepted: list[Span] = []
@@ -120,7 +123,7 @@ class OrgResolver:
         accepted = _split_glued(doc, accepted)
         accepted += self._list_members(doc, accepted, generic_terms)
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
-        acting = {entity_key(s.text) for s in accepted if _acts(s) or entity_key(s.text) in subjects}
+        acting = {entity_key(s.text) for s in accepted if _acts_as_company(s) or entity_key(s.text) in subjects}
         products = {entity_key(s.text) for s in accepted if self._is_product(doc, s)}
         return sorted((s for s in accepted if entity_key(s.text) not in products - acting and not
                        (entity_key(s.text) in products and self._is_product(doc, s))), key=lambda s: s.start)
@@ -212,8 +215,8 @@ class OrgResolver:
             return True  # products and nationalities do not say, sign or invest
         if listed_as_company(root, self.cues.descriptor_nouns):
             return True
-        if label == "PERSON":  # a one-word "person" never written as part of a full name
-            return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title
+        if label == "PERSON":  # a one-word "person" never written as part of a full name, in a deal sentence
+            return len(span) == 1 and span[0].lower_ not in person_words and span[0].is_title and _in_deal_sentence(span)
         if label == "GPE":  # the model calls many one-word companies places; real places were dropped before
             return len(span) <= 3 and all(t.is_title or t.is_upper for t in span)
         return False
@@ -589,7 +592,25 @@ _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[a-z]{1,2}[A-Z]{2,}$")
 _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
 
 
+def _acts_as_company(span: Span) -> bool:
+    """A subject of a company verb ("Acme said", "Acme signed") or in a deal sentence; "X has drawn users" is not."""
+    if not _acts(span):
+        return False
+    verb = span.root.head if span.root.dep_ != "conj" else span.root.head.head
+    return verb.lemma_ in COMPANY_VERBS or _in_deal_sentence(span)
+
+
+def _in_deal_sentence(span: Span) -> bool:
+    sent = span.sent
+    return any(t.label_ in {"PARTNER", "EXCLUSIVE", "REVSHARE"} and sent.start <= t.start < sent.end
+               for t in span.doc.spans.get("deal_terms", []))
+
+
+def is_camel_name(text: str) -> bool:
+    """Written like a company name: "QuantaCore", "zAI" (kg.fastpath parses sentences holding one)."""
+    return _CAMEL.match(text) is not None
+
+
 def _unlabelled_company_shape(tok) -> bool:
-    """A one-word name the model left untagged that is written like a company: "QuantaCore", "zAI"."""
-    return (tok.ent_type_ == "" and tok.pos_ == "PROPN" and tok.dep_ in _PARTY_DEPS
-            and _CAMEL.match(tok.text) is not None)
+    """A one-word name the model left untagged, in a party position of a deal sentence."""
+    return tok.ent_type_ == "" and tok.pos_ == "PROPN" and tok.dep_ in _PARTY_DEPS
