@@ -68,7 +68,7 @@ def test_library_reads_every_good_article_and_reports_each_bad_one_once(messy):
         body = p.read_text(encoding="utf-8").split("\n", 2)[2]  # after "Published: …" and a blank line
         assert by_id[p.stem].text == body and by_id[p.stem].published is not None
     assert by_id["windows"].text == CP1252_TEXT
-    assert by_id["page"].text == "Hooli Inc. signed a partnership with Pied Piper Inc."
+    assert by_id["page"].text == "Hooli deal\n\nHooli Inc. signed a partnership with Pied Piper Inc."  # title first, as in .txt
     assert by_id["page"].title == "Hooli deal" and str(by_id["page"].published) == "2025-06-01"
     assert [by_id[i].text for i in ("row-a", "row-c")] and "row-b" not in by_id
     parts = [d for d in docs if d.id.startswith("big#")]
