@@ -150,10 +150,14 @@ class OrgResolver:
             slots += [g for c in (*noun.children, *verb.children) if c.dep_ == "prep" and c.lower_ in _PARTY_PREPS
                       for g in c.children if g.dep_ == "pobj"]
             for tok in [x for s in slots for x in (s, *s.conjuncts)]:
+                if _numeric_name(tok):
+                    out.append(doc[tok.i:tok.i + 1])  # "sponsorships with 888 and Acme"
+                    continue
                 if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
                     continue
                 left = tok.i
-                while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" and doc[left - 1].head.i == tok.i:
+                while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" \
+                        and left - 1 < doc[left - 1].head.i <= tok.i:  # "the Horseshoe Casino Baltimore"
                     left -= 1
                 span = doc[left:tok.i + 1]
                 if self._plausible(span) and not is_place(span.text):
@@ -590,6 +594,13 @@ def _split_glued(doc: Doc, spans: list[Span]) -> list[Span]:
 
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[a-z]{1,2}[A-Z]{2,}$")
 _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
+
+
+def _numeric_name(tok) -> bool:
+    """A number standing alone as a deal partner ("a deal with 888 and Acme"): not a year, not a count of something."""
+    return (tok.pos_ == "NUM" and tok.text.isdigit() and len(tok.text) >= 2 and not 1900 <= int(tok.text) <= 2100
+            and tok.dep_ in {"pobj", "conj"} and not any(c.dep_ in {"nummod", "compound"} for c in tok.children)
+            and tok.head.pos_ != "NUM" and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in tok.children))
 
 
 def _acts_as_company(span: Span) -> bool:
