@@ -151,13 +151,13 @@ class OrgResolver:
                       for g in c.children if g.dep_ == "pobj"]
             for tok in [x for s in slots for x in (s, *s.conjuncts)]:
                 if _numeric_name(tok):
-                    out.append(doc[tok.i:tok.i + 1])  # "sponsorships with 888 and Acme"
+                    out.append(doc[tok.i:tok.i + 1])  # "sponsorships with 777 and Acme"
                     continue
                 if tok.pos_ != "PROPN" or tok.i in taken or not tok.text[:1].isupper():
                     continue
                 left = tok.i
                 while left > 0 and doc[left - 1].dep_ == "compound" and doc[left - 1].pos_ == "PROPN" \
-                        and left - 1 < doc[left - 1].head.i <= tok.i:  # "the Horseshoe Casino Baltimore"
+                        and left - 1 < doc[left - 1].head.i <= tok.i:  # "the Acme Grand Casino Springfield"
                     left -= 1
                 span = doc[left:tok.i + 1]
                 if self._plausible(span) and not is_place(span.text):
@@ -412,7 +412,7 @@ class OrgResolver:
                 unit = words[1]
                 if unit in surfaces:
                     union(unit, words[0], unit, "unit-of-parent")
-        # Short forms: "Halvorsen" for "J.R. Halvorsen & Co.", "Casino Baltimore" for "Horseshoe Casino Baltimore".
+        # Short forms: "Halvorsen" for "J.R. Halvorsen & Co.", "Casino Springfield" for "Acme Casino Springfield".
         for key, full in _short_forms(keys):
             union(key, full, next(iter(surfaces[key])), "short-form")
             defined.add(full)  # the document's full name is the canonical one
@@ -597,7 +597,7 @@ _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
 
 
 def _numeric_name(tok) -> bool:
-    """A number standing alone as a deal partner ("a deal with 888 and Acme"): not a year, not a count of something."""
+    """A number standing alone as a deal partner ("a deal with 777 and Acme"): not a year, not a count of something."""
     return (tok.pos_ == "NUM" and tok.text.isdigit() and len(tok.text) >= 2 and not 1900 <= int(tok.text) <= 2100
             and tok.dep_ in {"pobj", "conj"} and not any(c.dep_ in {"nummod", "compound"} for c in tok.children)
             and tok.head.pos_ != "NUM" and any(c.dep_ == "conj" and c.pos_ == "PROPN" for c in tok.children))

@@ -112,9 +112,9 @@ def is_short_form(alias: str, name: str) -> bool:
 
 
 def compact_key(name: str) -> str:
-    """The key without spaces, hyphens and punctuation: "Wal-Mart" and "Walmart" compare equal.
+    """The key without spaces, hyphens and punctuation: "Vantor-Lee" and "VantorLee" compare equal.
 
-    >>> compact_key("Wal-Mart Stores") == compact_key("WalMart stores")
+    >>> compact_key("Vantor-Lee Stores") == compact_key("VantorLee stores")
     True
     """
     return re.sub(r"[\W_]+", "", entity_key(name))
@@ -136,7 +136,7 @@ def _word_close(a: str, b: str) -> bool:
 def near_identical(a: str, b: str) -> str | None:
     """Why two names from different documents are one company, or None.
 
-    "spelling": the same letters with other spacing or punctuation ("Wal-Mart", "Walmart");
+    "spelling": the same letters with other spacing or punctuation ("Vantor-Lee", "VantorLee");
     "fuzzy": the same words, one of them spelled slightly differently ("Keld Energy Solution",
     "Keld Energy Solutions"). A parent and its unit ("Acme" / "Acme Cloud") or two names that
     only share words ("Northwind Bank" / "Northwind Air") have different words: never merged.

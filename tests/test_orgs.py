@@ -62,16 +62,16 @@ def test_an_unclosed_bracket_is_cut_off(nlp):
 
 
 def test_leading_dash_is_not_part_of_the_name(nlp):
-    ents = names(nlp, "LONDON (Newswire) -Quillon Royalty will pay Initech Corp. $40 million under the agreement.")
+    ents = names(nlp, "LONDON (Newswire) -Quillon Capital will pay Initech Corp. $40 million under the agreement.")
     assert not any(n.startswith(("-", "–")) for n in ents)
 
 
 def test_hyphen_glued_pair_of_known_names_is_split(nlp):
-    text = ("Zorbia signed deals with the NHL and the MLB. The Zorbia-NHL and Zorbia-MLB deals run to 2030, "
+    text = ("Zorbia signed deals with the FBQ and the PXL. The Zorbia-FBQ and Zorbia-PXL deals run to 2030, "
             "Zorbia said.")
     ents = names(nlp, text)
     assert not any("-" in n for n in ents)
-    assert {"Zorbia", "NHL", "MLB"} <= set(ents)
+    assert {"Zorbia", "FBQ", "PXL"} <= set(ents)
 
 
 def test_a_short_form_joins_the_full_name_the_document_gives(nlp):

@@ -43,7 +43,7 @@ def place_lines():
 
 
 def test_places_that_are_also_dev_party_names_are_places_to_the_model(nlp, dev_path):
-    """A dev party named like a place ("Qatar" for its airline) may be listed only as the place it is."""
+    """A dev party named like a place (a country name used for its airline) may be listed only as the place it is."""
     shared = sorted({p for p in place_lines() if p in dev_names(dev_path)})
     wrong = []
     for place in shared:
