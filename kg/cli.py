@@ -296,6 +296,7 @@ def eval_(
     relations_model: RelModelOpt = None,
     types: TypesOpt = None,
     patterns: PatternsOpt = None,
+    also: Annotated[Optional[list[Path]], typer.Option("--also", help="With --cv: gold files added to every fold's training, never scored (your own passages).")] = None,
 ) -> None:
     """Extract from GOLD's passages and score per type: precision, recall, F1, status and attribute accuracy.
 
@@ -317,7 +318,8 @@ def eval_(
                     tasks[stage] = progress.add_task(stage, total=total or None)
                 progress.update(tasks[stage], completed=done)
 
-            cv_report = cross_validate([gold], cv, types=types, patterns=patterns, model=model, progress=tick)
+            cv_report = cross_validate([gold], cv, types=types, patterns=patterns, model=model, also=also or [],
+                                       progress=tick)
         report = cv_report.report
         data = cv_report.to_dict()
         if plot is not None:

@@ -50,6 +50,7 @@ from kg.syntax import (
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
+TRIGGER_STATUS_KEY = "kg_trigger_status"  # doc.user_data: trigger token index -> the rules' status reading
 TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REVSHARE": "revenue-share-capped"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
@@ -118,6 +119,8 @@ class RelationExtractor:
             if self._blocked(ctx, rtype, trig, sent):
                 continue
             status, status_rule = self._status(ctx, rtype, trig, sent)
+            # the rules' status reading of every trigger, paired or not: a feature of the trained scorer
+            ctx.doc.user_data.setdefault(TRIGGER_STATUS_KEY, {})[trig.start] = status
             if label == "REVSHARE":
                 cand = self._revenue_share(ctx, si, sent, trig, parties, status)
                 found = [cand] if cand else []

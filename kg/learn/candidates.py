@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg.learn.types import RelationType
+from kg.references import is_source
 
 
 @dataclass
@@ -59,6 +60,8 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
     [('Acme Corp', 'Globex Inc', [False]), ('Acme Corp', 'Initech', [True]), ('Globex Inc', 'Initech', [True])]
     """
     orgs = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_]
+    cited = _only_cited(orgs)
+    orgs = [s for s in orgs if s.kb_id_ not in cited]
     if len({s.kb_id_ for s in orgs}) < 2:
         return []
     org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}
@@ -84,6 +87,8 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
         names = sorted({s.kb_id_ for s in here})
         for i, a in enumerate(names):
             for b in names[i + 1:]:
+                if same_family(a, b):
+                    continue
                 ma, mb = _closest([s for s in here if s.kb_id_ == a], [s for s in here if s.kb_id_ == b])
                 ctx = Context(sent, si, ma, mb, sent_terms, labels, ruled.get((a, b), {}))
                 cand = pairs.setdefault((a, b), PairCandidate(a, b, [], rules["pairs"].get((a, b), {})))
@@ -92,7 +97,7 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
         near = [s for j in (si - 1, si + 1) if j >= 0 for s in by_sent.get(j, []) if s.label_ == "ORG"]
         for x in near:
             for y in here:
-                if x.kb_id_ == y.kb_id_ or any(s.kb_id_ == x.kb_id_ for s in here):
+                if x.kb_id_ == y.kb_id_ or any(s.kb_id_ == x.kb_id_ for s in here) or same_family(x.kb_id_, y.kb_id_):
                     continue
                 a, b = sorted((x.kb_id_, y.kb_id_))
                 cand = pairs.setdefault((a, b), PairCandidate(a, b, [], rules["pairs"].get((a, b), {})))
@@ -100,6 +105,33 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
                     ma, mb = (x, y) if x.kb_id_ == a else (y, x)
                     cand.contexts.append(Context(sent, si, ma, mb, sent_terms, labels, {}, cross=True))
     return list(pairs.values())
+
+
+def same_family(a: str, b: str) -> bool:
+    """A parent and its unit, or a name and its web address, are not two parties to a deal.
+
+    >>> same_family("Acme", "Acme Cloud Services"), same_family("ACS", "Acme Cloud Services"), same_family("Acme", "Globex")
+    (True, True, False)
+    """
+    wa, wb = a.replace(".", " ").split(), b.replace(".", " ").split()
+    if not wa or not wb:
+        return False
+    if wa[0].lower() == wb[0].lower():
+        return True
+    for short, long_ in ((a, b), (b, a)):
+        initials = "".join(w[0] for w in long_.split() if w[:1].isupper())
+        if short.isupper() and len(short) >= 2 and initials.startswith(short):
+            return True
+    return False
+
+
+def _only_cited(orgs: list[Span]) -> set[str]:
+    """Names whose every mention is a news source ("Bloomberg reported", "told Reuters"): never a party."""
+    cited: dict[str, bool] = {}
+    for s in orgs:
+        if s.label_ == "ORG":
+            cited[s.kb_id_] = cited.get(s.kb_id_, True) and is_source(s)
+    return {name for name, only in cited.items() if only}
 
 
 def _closest(xs: list[Span], ys: list[Span]) -> tuple[Span, Span]:

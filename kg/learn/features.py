@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from kg.learn.candidates import Context, PairCandidate
 from kg.references import is_source
+from kg.relations import TRIGGER_STATUS_KEY
 
 Features = dict[str, float]
 CUE_LABELS = ("ENDED", "PLANNED", "REPORT", "ACQUISITION", "LEGAL", "RIVALRY", "CAP", "PAYMENT")
@@ -179,7 +180,44 @@ def cues(ctx: Context) -> Features:
     return out
 
 
-CONTEXT_FEATURES: list[Callable[[Context], Features]] = [terms, rules, layout, roles, path, words, cues]
+def _role(mention: Span, trigger: Span) -> str:
+    """How a name hangs from a trigger: inside its phrase, or the dependency labels up to where they meet."""
+    noun = trigger.root
+    while noun.dep_ in {"amod", "compound"} and noun.head.i != noun.i:
+        noun = noun.head
+    inside = {t.i for t in noun.subtree}
+    root = mention.root
+    if root.i in inside:
+        chain = []
+        node = root
+        while node.i != noun.i and len(chain) < 3:
+            chain.append(node.dep_ if node.dep_ != "pobj" else f"pobj:{node.head.lower_}")
+            node = node.head
+        return "in:" + "<".join(chain[:2])
+    above = {t.i for t in noun.ancestors}
+    chain = []
+    node = root
+    while node.i not in above and node.head.i != node.i and len(chain) < 4:
+        chain.append(node.dep_ if node.dep_ != "pobj" else f"pobj:{node.head.lower_}")
+        node = node.head
+    if node.i not in above:
+        return "apart"
+    return "up:" + "<".join(chain[:2]) + ("@verb" if node.pos_ in {"VERB", "AUX"} else "@" + node.dep_)
+
+
+def anchor(ctx: Context) -> Features:
+    """The two names' roles towards the nearest trigger, as a pair ("up:nsubj@verb|in:pobj:with")."""
+    if ctx.cross:
+        return {}
+    near = _nearest_term(ctx, {t.label_ for t in ctx.terms if t.label_ not in CUE_LABELS})
+    if near is None:
+        return {}
+    ra, rb = sorted((_role(ctx.a, near), _role(ctx.b, near)))
+    return {f"anchor={ra}|{rb}": 1.0, f"anchor1={ra}": 1.0, f"anchor1={rb}": 1.0,
+            f"anchor_label={near.label_}:{ra}|{rb}": 1.0}
+
+
+CONTEXT_FEATURES: list[Callable[[Context], Features]] = [terms, rules, layout, roles, path, words, cues, anchor]
 
 
 def context_features(ctx: Context) -> Features:
@@ -199,9 +237,25 @@ def _union(rows: Iterable[Features]) -> Features:
 
 
 # -- pair, direction, status --------------------------------------------------------------------
+def endpoints(cand: PairCandidate) -> Features:
+    """What the document says of each name: how the model tags it, whether it looks like a person's name."""
+    doc = cand.contexts[0].sent.doc
+    out: Features = {}
+    for name in (cand.a, cand.b):
+        spans = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_ == name and s.label_ == "ORG"]
+        labels = [s.root.ent_type_ or "none" for s in spans]
+        if labels:
+            out[f"end_ner={max(set(labels), key=labels.count)}"] = 1.0
+        if len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and all(
+                s.root.ent_type_ == "PERSON" for s in spans):
+            out["end_person_like"] = 1.0
+    return out
+
+
 def pair_features(cand: PairCandidate) -> Features:
     """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs."""
     out = _union(context_features(c) for c in cand.contexts)
+    out.update(endpoints(cand))
     for rtype, rel in cand.rules.items():
         out[f"doc_rule={rtype}"] = 1.0
         out[f"doc_rule_status={rtype}:{rel['status']}"] = 1.0
@@ -256,6 +310,13 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
         if near is not None:
             root = near.root
             out[f"trigger={near.text.lower()}"] = 1.0
+            read = ctx.sent.doc.user_data.get(TRIGGER_STATUS_KEY, {}).get(near.start)
+            if read:
+                out[f"trigger_status={read}"] = 1.0
+            for t in ctx.terms:
+                if t.label_ in {"ENDED", "PLANNED"} and abs(t.start - near.start) <= 6:
+                    out[f"near_cue={t.label_}"] = 1.0
+                    out[f"near_cue={t.label_}:{t.text.lower()}"] = 1.0
             verb = root
             while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
                 verb = verb.head

@@ -9,6 +9,7 @@ nothing in a model directory can run code.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 from kg.errors import ModelError
 from kg.learn.types import RelationType
 
-FORMAT = "kg-relations/1"
+FORMAT = "kg-relations/2"
 DIGITS = 6  # rounding of stored numbers: stable bytes, no change in any decision
 
 
@@ -73,16 +74,26 @@ class Linear:
 
 
 @dataclass
-class Platt:
-    """Calibration of a score: p = sigmoid(a * logit + b), fitted on out-of-fold predictions."""
+class Calibration:
+    """A monotone map from a model's probability to the precision observed out of fold (isotonic, as knots)."""
 
-    a: float = 1.0
-    b: float = 0.0
+    xs: list[float] = field(default_factory=lambda: [0.0, 1.0])
+    ys: list[float] = field(default_factory=lambda: [0.0, 1.0])
 
     def __call__(self, p: float) -> float:
-        p = min(max(p, 1e-9), 1 - 1e-9)
-        z = self.a * math.log(p / (1 - p)) + self.b
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+        """Linear interpolation between the knots, flat beyond them.
+
+        >>> Calibration([0.2, 0.6], [0.1, 0.5])(0.4), Calibration([0.2, 0.6], [0.1, 0.5])(0.9)
+        (0.3, 0.5)
+        """
+        xs, ys = self.xs, self.ys
+        if p <= xs[0]:
+            return ys[0]
+        if p >= xs[-1]:
+            return ys[-1]
+        i = bisect.bisect_right(xs, p)
+        x0, x1, y0, y1 = xs[i - 1], xs[i], ys[i - 1], ys[i]
+        return round(y0 + (y1 - y0) * (p - x0) / (x1 - x0), 12) if x1 > x0 else y1
 
 
 @dataclass
@@ -94,7 +105,7 @@ class RelationModel:
     direction: dict[str, Linear]
     status: Linear | None
     thresholds: dict[str, float]
-    calibration: dict[str, Platt] = field(default_factory=dict)
+    calibration: dict[str, Calibration] = field(default_factory=dict)
     patterns: list[dict] = field(default_factory=list)
     info: dict = field(default_factory=dict)
 
@@ -109,7 +120,8 @@ class RelationModel:
             "format": FORMAT,
             "types": [t.to_dict() for t in self.types],
             "thresholds": {k: _r(v) for k, v in sorted(self.thresholds.items())},
-            "calibration": {k: [_r(c.a), _r(c.b)] for k, c in sorted(self.calibration.items())},
+            "calibration": {k: {"xs": [_r(x) for x in c.xs], "ys": [_r(y) for y in c.ys]}
+                            for k, c in sorted(self.calibration.items())},
             "info": self.info,
         }
         weights = {
@@ -143,7 +155,8 @@ class RelationModel:
                 direction={k: Linear.from_dict(v) for k, v in weights["direction"].items()},
                 status=Linear.from_dict(weights["status"]) if weights.get("status") else None,
                 thresholds={k: float(v) for k, v in config["thresholds"].items()},
-                calibration={k: Platt(*v) for k, v in config.get("calibration", {}).items()},
+                calibration={k: Calibration([float(x) for x in v["xs"]], [float(y) for y in v["ys"]])
+                             for k, v in config.get("calibration", {}).items()},
                 patterns=patterns,
                 info=config.get("info", {}),
             )

@@ -25,7 +25,7 @@ from kg.learn.types import RelationType, load_types
 from kg.models import DocResult
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-RELIABILITY_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+RELIABILITY_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 def read_passages(paths: Iterable[str | Path]) -> list[Passage]:
@@ -122,20 +122,29 @@ class CVReport:
 
 
 def cross_validate(gold: Iterable[str | Path], k: int = 5, *, types: str | Path | None = None,
-                   patterns: str | Path | None = None, model: str | None = None,
+                   patterns: str | Path | None = None, model: str | None = None, also: Iterable[str | Path] = (),
                    progress: Progress | None = None) -> CVReport:
-    """K-fold cross-validation by passage (folds by a hash of the id): every passage scored by a model that never saw it."""
+    """K-fold cross-validation by passage (folds by a hash of the id): every passage scored by a model that never saw it.
+
+    ``also``: gold files added to every fold's training and never scored (one's own passages).
+    """
     if k < 2:
         raise InputError(f"--cv {k}: cross-validation needs at least 2 folds")
     rtypes = load_types(types)
     extra = load_patterns_file(patterns)
+    gold, also = list(gold), list(also)
     passages = read_passages(gold)
     data = prepare_passages(passages, rtypes, patterns=extra, model=model, progress=progress)
+    if set(map(str, also)) & set(map(str, gold)):
+        raise InputError("a file given to train every fold cannot also be scored; drop it from one of the lists")
+    always = prepare_passages(read_passages(also), rtypes, patterns=extra, model=model) if also else []
+    if {d.passage.id for d in always} & {d.passage.id for d in data}:
+        raise InputError("the extra training passages share ids with the scored ones; give every passage its own id")
     results: dict[str, DocResult] = {}
     everything: dict[str, DocResult] = {}
     thresholds = []
     for fold in range(k):
-        train_part = [d for d in data if fold_of(d.passage.id, k) != fold]
+        train_part = [d for d in data if fold_of(d.passage.id, k) != fold] + always
         test_part = [d for d in data if fold_of(d.passage.id, k) == fold]
         fold_model = fit(train_part, rtypes, patterns=extra)
         thresholds.append(dict(fold_model.thresholds))

@@ -1,25 +1,24 @@
 """Training: gold passages -> prepared candidates with labels -> logistic regressions -> a RelationModel.
 
 The edge model of each type is a logistic regression over the pair features; its threshold and
-a Platt calibration are chosen on out-of-fold predictions (folds by a hash of the passage id),
+an isotonic calibration are chosen on out-of-fold predictions (folds by a hash of the passage id),
 so the confidence of an edge is a probability measured on passages the model did not see.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.evaluate import Passage, norm
-from kg.learn.model import Linear, Platt, RelationModel
+from kg.learn.model import Calibration, Linear, RelationModel
 from kg.learn.predict import Prepared
 from kg.learn.types import RelationType
 from kg.models import DocResult
 
-C = 0.1  # inverse regularization strength of every logistic regression (chosen by cross-validation on dev: 0.03-3)
+C = 0.3  # inverse regularization strength of every logistic regression (chosen by cross-validation on dev: 0.03-3)
 INNER_FOLDS = 5
 
 
@@ -148,15 +147,14 @@ def _fit_status(data: list[PassageData]) -> Linear | None:
     return _fit_linear(rows, labels, ["active", "ended", "planned"])
 
 
-def _fit_platt(probs: list[float], labels: list[int]) -> Platt:
-    """Platt scaling of out-of-fold probabilities (a logistic regression on their logit)."""
-    from sklearn.linear_model import LogisticRegression
+def _fit_calibration(probs: list[float], labels: list[int]) -> Calibration:
+    """Isotonic regression of the labels on out-of-fold probabilities, kept as its knots."""
+    from sklearn.isotonic import IsotonicRegression
 
     if len(set(labels)) < 2:
-        return Platt()
-    z = [[math.log(min(max(p, 1e-9), 1 - 1e-9) / (1 - min(max(p, 1e-9), 1 - 1e-9)))] for p in probs]
-    clf = LogisticRegression(C=100.0, max_iter=1000).fit(z, labels)
-    return Platt(float(clf.coef_[0][0]), float(clf.intercept_[0]))
+        return Calibration()
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(probs, labels)
+    return Calibration([float(x) for x in iso.X_thresholds_], [float(y) for y in iso.y_thresholds_])
 
 
 def _best_threshold(probs: list[float], labels: list[int], missed: int) -> float:
@@ -173,28 +171,48 @@ def _best_threshold(probs: list[float], labels: list[int], missed: int) -> float
     return round(best, 4)
 
 
+def _average(models: list[Linear]) -> Linear:
+    """One linear model whose scores are the mean of the models' scores (a feature missing from one counts 0)."""
+    n = len(models)
+    names = sorted({k for m in models for k in m.weights})
+    width = len(models[0].intercepts)
+    weights = {k: [sum(m.weights.get(k, [0.0] * width)[i] for m in models) / n for i in range(width)] for k in names}
+    return Linear(models[0].classes, weights, [sum(m.intercepts[i] for m in models) / n for i in range(width)])
+
+
 def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[dict] | None = None,
         info: dict | None = None, progress: Callable[[str], None] | None = None) -> RelationModel:
-    """A RelationModel from labelled passages: thresholds and calibration from inner folds, weights from all."""
+    """A RelationModel from labelled passages.
+
+    The edge model of a type is the average of the models trained on inner folds (each leaving
+    out a fifth of the passages); its calibration and threshold are fitted on their out-of-fold
+    predictions, so they hold for the averaged model on passages it has not seen.
+    """
     tick = progress or (lambda _msg: None)
     oof: dict[str, tuple[list[float], list[int]]] = {t.name: ([], []) for t in types}
+    inner: dict[str, list[Linear]] = {t.name: [] for t in types}
     for k in range(INNER_FOLDS):
         train = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) != k]
         test = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) == k]
         edges = _fit_edges(train, types)
         for t in types:
+            if t.name not in edges:
+                continue
+            inner[t.name].append(edges[t.name])
             rows, labels, _ = _edge_rows(test, t.name)
-            if t.name in edges:
-                oof[t.name][0].extend(edges[t.name].proba(r)[edges[t.name].classes[-1]] for r in rows)
-                oof[t.name][1].extend(labels)
+            oof[t.name][0].extend(edges[t.name].proba(r)[edges[t.name].classes[-1]] for r in rows)
+            oof[t.name][1].extend(labels)
         tick(f"inner fold {k + 1}/{INNER_FOLDS}")
-    calibration, thresholds = {}, {}
+    calibration, thresholds, edge = {}, {}, {}
     for t in types:
+        if not inner[t.name]:
+            continue
+        edge[t.name] = _average(inner[t.name])
         probs, labels = oof[t.name]
-        calibration[t.name] = _fit_platt(probs, labels)
+        calibration[t.name] = _fit_calibration(probs, labels)
         calibrated = [calibration[t.name](p) for p in probs]
         thresholds[t.name] = _best_threshold(calibrated, labels, sum(d.missed[t.name] for d in data))
-    model = RelationModel(types=list(types), edge=_fit_edges(data, types), direction=_fit_direction(data, types),
+    model = RelationModel(types=list(types), edge=edge, direction=_fit_direction(data, types),
                           status=_fit_status(data), thresholds=thresholds, calibration=calibration,
                           patterns=list(patterns or []), info=dict(info or {}))
     tick("final model")
