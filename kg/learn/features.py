@@ -252,9 +252,21 @@ def endpoints(cand: PairCandidate) -> Features:
     return out
 
 
-def pair_features(cand: PairCandidate) -> Features:
-    """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs."""
-    out = _union(context_features(c) for c in cand.contexts)
+def pair_features(cand: PairCandidate, triggers: Iterable[str] | None = None) -> Features:
+    """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs.
+
+    With ``triggers``, the contexts that hold one of them (or where a rule proposed the type) give the
+    features; the others add only their deal-term labels, prefixed "other:".
+    """
+    contexts = cand.contexts
+    if triggers is not None:
+        triggers = set(triggers)
+        own = [c for c in contexts if c.labels & triggers or c.rules]
+        contexts = own or contexts
+    out = _union(context_features(c) for c in contexts)
+    for c in cand.contexts:
+        if c not in contexts:
+            out.update({f"other:label={label}": 1.0 for label in c.labels})
     out.update(endpoints(cand))
     for rtype, rel in cand.rules.items():
         out[f"doc_rule={rtype}"] = 1.0

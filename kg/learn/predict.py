@@ -26,7 +26,7 @@ class Prepared:
     a: str
     b: str
     types: list[str]
-    pair: Features
+    pair: dict[str, Features]  # type -> features of the pair for that type
     direction: dict[str, tuple[Features, Features]]  # type -> (features with a as source, with b as source)
     status: dict[str, Features]
     evidence: dict[str, list[dict]]
@@ -53,7 +53,8 @@ def prepare(cand: PairCandidate, types: list[RelationType]) -> Prepared:
                              "rule": c.rules[t.name]["rule"] if t.name in c.rules else
                              "model:" + ("cross-sentence" if c.cross else "sentence")} for c in own]
         attrs[t.name] = _attributes(cand, t.name)
-    return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair_features(cand), direction, status, evidence, attrs,
+    pair = {t.name: pair_features(cand, t.triggers) for t in ctypes}
+    return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair, direction, status, evidence, attrs,
                     {k: r["source"] for k, r in cand.rules.items()}, [context_features(c) for c in cand.contexts])
 
 
@@ -76,7 +77,7 @@ def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: fl
             edge = model.edge.get(name)
             if edge is None:
                 continue
-            p = edge.proba(item.pair)[edge.classes[-1]]
+            p = edge.proba(item.pair[name])[edge.classes[-1]]
             if name in model.calibration:
                 p = model.calibration[name](p)
             if p < (model.thresholds.get(name, 0.5) if threshold is None else threshold):

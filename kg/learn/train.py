@@ -100,7 +100,7 @@ def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list
     for d in data:
         for item in d.items:
             if name in item.types:
-                rows.append(item.pair)
+                rows.append(item.pair[name])
                 labels.append(int((name, item.a, item.b) in d.gold))
                 ids.append(d.passage.id)
     return rows, labels, ids
