@@ -73,9 +73,13 @@ def _to_date(value: dt.date | str | None) -> dt.date | None:
 
 
 def _strong_names(name: str, aliases: Iterable[str]) -> list[str]:
-    """The name and the aliases that are not short forms of it or of another alias."""
-    aliases = list(aliases)
-    return [name, *(a for a in aliases if not is_short_form(a, name) and not any(is_short_form(a, b) for b in aliases))]
+    """The names that are not short forms of another name of the same entity ("Northwind" of "Northwind Bank").
+
+    The entity's own name may be the short form, when a document used it most: it is then no key.
+    """
+    names = [name, *aliases]
+    strong = [n for n in names if not any(is_short_form(n, m) for m in names)]
+    return strong or [name]
 
 
 def _node_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
@@ -236,8 +240,10 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
         matches = [near[0]]
         G.nodes[near[0]]["merges"].append(
             Merge(surface=ent.name, reason=f"cross-document-{near[1]}", doc_id=doc_id).model_dump())
+    if not matches and _free_name(G, ent) in G:
+        matches = [_free_name(G, ent)]  # its full name is a node already: the same company
     if not matches:
-        node = ent.name
+        node = _free_name(G, ent)
         _new_node(G, node)
     else:
         node = matches[0]
@@ -259,10 +265,17 @@ def _add_entity(G: nx.MultiDiGraph, index: dict[str, str], ent: Entity, doc_id: 
     for k in keys:
         _index_node(index, k, node)
     best = _canonical(G, node)
-    if best != node:
+    if best != node and best not in G:  # never onto another company's node that bears the name
         _move_node(G, node, best, index)
         node = best
     return node
+
+
+def _free_name(G: nx.MultiDiGraph, ent: Entity) -> str:
+    """The node name for a new entity: its name, or its full name when another company's node has the name."""
+    if ent.name not in G:
+        return ent.name
+    return _strong_names(ent.name, ent.aliases)[0]
 
 
 def _node_for(G: nx.MultiDiGraph, index: dict[str, str], name: str, doc_id: str, day: str) -> str:

@@ -11,7 +11,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from kg.resolve import LEGAL_SUFFIXES, entity_key
+from kg.resolve import LEGAL_SUFFIXES, entity_key, is_place, places  # noqa: F401  (re-exported)
 
 TICKER = re.compile(
     r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"
@@ -40,17 +40,6 @@ PRODUCT_NOUNS = {"model", "models", "family", "chatbot", "app", "assistant", "to
                  "game", "software", "system", "engine", "feature"}
 
 
-@lru_cache(maxsize=1)
-def places() -> frozenset[str]:
-    raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().casefold().replace(".", "") for line in raw.splitlines()
-                     if line.strip() and not line.startswith("#"))
-
-
-def is_place(text: str) -> bool:
-    """A known place, also as "mainland X" or with dots ("U.S.")."""
-    key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
-    return key in places()
 
 
 PREPOSITIONS = frozenset({"in", "with", "to", "for", "on", "at", "over", "as", "after", "amid", "of"})

@@ -102,6 +102,7 @@ class OrgResolver:
                 person_words.update(words)
         generic_terms = generic_abbreviations(doc)
         generic_terms |= _not_organizations(doc, candidates, org_keys)
+        generic_terms |= _common_words(doc, candidates)
         # A name used as a product ("the Grok model") is a product everywhere in the document,
         # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
         subjects = {entity_key(span.text) for span, label in candidates
@@ -265,6 +266,10 @@ class OrgResolver:
     def _repair(self, doc: Doc, ent: Span) -> list[Span]:
         """Trim articles, possessives and glued headline words; drop generic words."""
         start, end = _balanced(doc, ent.start, ent.end)
+        for i in range(end - 2, start, -1):  # "UK telco Acme", "Acme unit Globex": a description before the name
+            if doc[i].is_lower and doc[i].pos_ == "NOUN" and all(t.is_title or t.is_upper for t in doc[i + 1:end]):
+                start = i + 1
+                break
         while start < end and (doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"} or _edge_junk(doc[start])):
             start += 1
         while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
@@ -594,6 +599,16 @@ def _split_glued(doc: Doc, spans: list[Span]) -> list[Span]:
 
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[a-z]{1,2}[A-Z]{2,}$")
 _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
+
+
+def _common_words(doc: Doc, candidates: list[tuple[Span, str]]) -> set[str]:
+    """One-word "names" the same text also writes in lower case as an ordinary word ("Budget", "budget").
+
+    A company named by a common word keeps its name where it acts as one ("Acme said") or in a deal sentence.
+    """
+    lower = {t.lower_ for t in doc if t.is_lower and t.is_alpha and not t.is_sent_start}
+    words = {entity_key(span.text) for span, _ in candidates if len(span) == 1 and span[0].is_title and span[0].lower_ in lower}
+    return words - {entity_key(span.text) for span, _ in candidates if _acts_as_company(span) or _in_deal_sentence(span)}
 
 
 def _numeric_name(tok) -> bool:

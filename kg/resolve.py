@@ -62,9 +62,28 @@ def strip_legal_suffix(name: str) -> str:
     words = clean_name(name).replace(",", " ").split()
     while len(words) > 1 and words[-1].rstrip(".").casefold() in LEGAL_SUFFIXES:
         words.pop()
-    if len(words) == 2 and words[1].casefold() in INDUSTRY_WORDS and words[0].casefold() not in GENERIC_FIRST_WORDS:
-        words.pop()
+    if len(words) == 2 and words[1].casefold() in INDUSTRY_WORDS and words[0].casefold() not in GENERIC_FIRST_WORDS \
+            and not _is_place_word(words[0]):
+        words.pop()  # but "Northland Airlines" is not "Northland", where Northland is a country
     return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Country, region and city names of ``kg/data/places.txt``, case-folded, dots removed."""
+    raw = resources.files("kg.data").joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold().replace(".", "") for line in raw.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def is_place(text: str) -> bool:
+    """A known place, also as "mainland X" or with dots ("U.S.")."""
+    key = text.casefold().replace(".", "").removeprefix("mainland ").strip()
+    return key in places()
+
+
+def _is_place_word(word: str) -> bool:
+    return is_place(word)
 
 
 def entity_key(name: str) -> str:

@@ -86,3 +86,19 @@ def test_different_tickers_keep_companies_that_share_a_word_apart():
     g = KnowledgeGraph.from_results([doc("d1", Entity(name="Marlow Foods", aliases=["MLW"])),
                                      doc("d2", Entity(name="Marlow Wireless", aliases=["MLWR"]))])
     assert sorted(g.nx) == ["Marlow Foods", "Marlow Wireless"]
+
+
+def test_a_document_that_calls_its_company_by_a_shared_short_form_joins_no_other_company():
+    # each article used the short form most, so it is each entity's name; the full names tell them apart
+    results = [doc("d1", Entity(name="Harbor", aliases=["Harbor Breweries"])),
+               doc("d2", Entity(name="Harbor", aliases=["Harbor Freight"]))]
+    g = KnowledgeGraph.from_results(results)
+    assert len(g.nx) == 2
+    assert {"Harbor Breweries", "Harbor Freight"} <= {n for node in g.nx for n in (node, *g.nx.nodes[node]["aliases"])}
+    assert not any({"Harbor Breweries", "Harbor Freight"} <= {node, *g.nx.nodes[node]["aliases"]} for node in g.nx)
+
+
+def test_an_industry_word_after_a_country_is_part_of_the_name():
+    # "Acme Airlines" is Acme, but "Norway Airlines" and "Norway Telecom" are two companies, not "Norway"
+    assert nodes(doc("d1", "Norway Airlines"), doc("d2", "Norway Telecom")) == ["Norway Airlines", "Norway Telecom"]
+    assert nodes(doc("d1", "Quellor Airlines"), doc("d2", "Quellor")) == ["Quellor Airlines"]
