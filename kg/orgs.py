@@ -96,6 +96,7 @@ class OrgResolver:
         candidates += [(doc[t.i:t.i + 1], "SHAPE") for t in doc if is_camel_name(t.text) and t.sent.start in deal_sents
                        and _unlabelled_company_shape(t)]
         person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in HONORIFICS}
+        titled = {w for w in person_words if w[:1].isalpha()}  # "Mr Smith" anywhere: "Smith" is a person everywhere
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
             if e.label_ == "PERSON" and len(words) > 1:
@@ -103,6 +104,7 @@ class OrgResolver:
         generic_terms = generic_abbreviations(doc)
         generic_terms |= _not_organizations(doc, candidates, org_keys)
         generic_terms |= _common_words(doc, candidates)
+        generic_terms |= {entity_key(span.text) for span, _ in candidates if len(span) == 1 and span[0].lower_ in titled}
         # A name used as a product ("the Grok model") is a product everywhere in the document,
         # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
         subjects = {entity_key(span.text) for span, label in candidates
@@ -415,7 +417,7 @@ class OrgResolver:
             if len(words) == 2 and words[0] in single and words[0] != key:
                 union(key, words[0], next(iter(surfaces[key])), "unit-of-parent")
                 unit = words[1]
-                if unit in surfaces:
+                if unit in surfaces and not any(n[:1].islower() for n in surfaces[unit]):  # not "iWidget", a product
                     union(unit, words[0], unit, "unit-of-parent")
         # Short forms: "Halvorsen" for "J.R. Halvorsen & Co.", "Casino Springfield" for "Acme Casino Springfield".
         for key, full in _short_forms(keys):
