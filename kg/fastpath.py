@@ -33,6 +33,7 @@ from kg.extract import extract_documents as extract_documents  # noqa: PLC0414  
 from kg.nlp import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
 from kg.orgs import _PRONOUNS, ORG_LIKE, is_camel_name
 from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
+from kg.syntax import sentence_ents
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE", "DEAL"}
@@ -55,7 +56,7 @@ __all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
     "kg_candidate_parse",
     requires=["doc.ents", "doc.spans", "token.is_sent_start"],
     assigns=["token.tag", "token.pos", "token.lemma", "token.dep", "token.head"],
-    default_config={"components": list(PARSE_COMPONENTS), "context_before": 1, "context_after": 2, "pad": 4,
+    default_config={"components": list(PARSE_COMPONENTS), "context_before": 0, "context_after": 2, "pad": 4,
                     "entity_context": False, "trigger_labels": sorted(TRIGGER_LABELS)},
 )
 def make_candidate_parser(nlp: Language, name: str, components: list[str], context_before: int,
@@ -138,8 +139,8 @@ def _lexical_trigger(sent, words: set[str]) -> bool:
     """Could one of the parse-based trigger rules fire in this sentence?"""
     if words & _VERB_FORMS["share"] and words & _REVENUE_WORDS:
         return True
-    money = any(e.label_ == "MONEY" for e in sent.ents)
-    if words & _VERB_FORMS["pay"] and (money or any(e.label_ == "ORG" for e in sent.ents)):
+    money = any(e.label_ == "MONEY" for e in sentence_ents(sent))
+    if words & _VERB_FORMS["pay"] and (money or any(e.label_ == "ORG" for e in sentence_ents(sent))):
         return True
     if words & _VERB_FORMS["raise"] and "from" in words and money:
         return True

@@ -87,11 +87,6 @@ def _node_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
     return {entity_key(n) for n in _strong_names(node, G.nodes[node].get("aliases", []))}
 
 
-def _short_keys(G: nx.MultiDiGraph, node: str) -> set[str]:
-    aliases = G.nodes[node].get("aliases", [])
-    return {entity_key(a) for a in aliases if entity_key(a) not in _node_keys(G, node)}
-
-
 # Index entries beside the plain keys: the spacing-free form and one-word-masked forms of each key,
 # for the near-identical-name step. The prefixes cannot start an entity key (no control characters).
 _COMPACT, _MASKED = "\x00c:", "\x00m:"
@@ -111,6 +106,18 @@ def _index_node(index: dict[str, str], key: str, node: str) -> None:
         index.setdefault(sig, node)
 
 
+@lru_cache(maxsize=1 << 16)
+def _index_entries(node: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A node's index entries (its keys, each followed by its signatures) and its short-form keys.
+
+    Cached by name and aliases: the index is rebuilt for every document, the nodes rarely change.
+    """
+    keys = sorted({entity_key(n) for n in _strong_names(node, aliases)})
+    entries = tuple(e for key in keys for e in (key, *_signatures(key)))
+    short = tuple(sorted({entity_key(a) for a in aliases} - set(keys)))
+    return entries, short
+
+
 def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
     """entity_key of every name and alias → node (first node wins on a clash).
 
@@ -118,12 +125,13 @@ def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
     and is no other node's name: "Northwind" may be the bank in one article, the airline in the next.
     """
     index: dict[str, str] = {}
-    for node in G:
-        for key in _node_keys(G, node):
-            _index_node(index, key, node)
     owners: dict[str, set[str]] = {}
-    for node in G:
-        for key in _short_keys(G, node):
+    entries = [(node, _index_entries(node, tuple(data.get("aliases", [])))) for node, data in G.nodes(data=True)]
+    for node, (keys, _short) in entries:
+        for key in keys:
+            index.setdefault(key, node)
+    for node, (_keys, short) in entries:
+        for key in short:
             owners.setdefault(key, set()).add(node)
     for key, nodes in owners.items():
         if len(nodes) == 1 and key not in index:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.cues import Cues
-from kg.syntax import clause_tokens, clause_verb, party_names, subject_tokens
+from kg.syntax import clause_tokens, clause_verb, party_names, sentence_ents, subject_tokens
 
 
 def paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:
@@ -42,7 +42,7 @@ def shared_revenue(sent: Span) -> list[Span]:
 
 def percent_of_revenue(sent: Span) -> list[Span]:
     out = []
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.label_ != "PERCENT" or ent.end >= sent.end or sent.doc[ent.end].lower_ != "of":
             continue
         for tok in sent.doc[ent.end + 1:min(ent.end + 6, sent.end)]:

@@ -28,6 +28,7 @@ from kg.payments import (
 from kg.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.fastpath reads it here)
 from kg.references import is_source
 from kg.syntax import (
+    sentence_ents,
     anaphoric_subject,
     apposition_tokens,
     back_reference,
@@ -307,7 +308,7 @@ class RelationExtractor:
         live = [(lab, t) for lab, t in triggers if not (lab == "EXCLUSIVE" and negated_exclusive(t.root))]
         triggers = live or triggers
         anchors = [(t.start, t) for _, t in triggers] + [(t.start, t) for t in ctx.term_spans("CAP", sent)]
-        for ent in sent.ents:
+        for ent in sentence_ents(sent):
             if ent.label_ not in {"MONEY", "PERCENT", "DATE"}:
                 continue
             key, value = self._attribute(ctx, ent)
@@ -466,7 +467,7 @@ def _starts_later(sent: Span) -> bool:
     """"Starting in 2026, ..." in an article of 2025, "from next season": an arrangement that begins later."""
     published = sent.doc.user_data.get("published") or ""
     year = int(published[:4]) if published[:4].isdigit() else None
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.label_ != "DATE" or ent.start == 0:
             continue
         cue = {t.lower_ for t in sent.doc[max(ent.start - 3, sent.start):ent.start]}

@@ -6,6 +6,8 @@ mentioned there (see :class:`kg.relations.RelationExtractor`).
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Doc, Span, Token
 
 CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
@@ -168,3 +170,20 @@ def anaphoric_subject(sent: Span) -> bool:
             return bool(words & {"these", "this", "that", "those", "they", "it", "payments", "payment", "share",
                                  "arrangement", "which", "royalty", "royalties"})
     return any(t.lower_ in {"that", "which"} for t in sent[:3])
+
+
+def sentence_ents(sent: Span) -> list[Span]:
+    """The named entities inside a sentence; like ``sent.ents`` without rebuilding the document's list each call.
+
+    Offsets and labels are kept once per document in ``doc.user_data`` (plain ints, no Span objects, so no
+    reference cycle through the Doc); kg's components run after NER and do not change the entities.
+    """
+    doc = sent.doc
+    cached = doc.user_data.get("kg_ents")
+    if cached is None or cached[0] != len(doc):
+        rows = [(e.start, e.end, e.label) for e in doc.ents]
+        cached = (len(doc), rows, [r[0] for r in rows])
+        doc.user_data["kg_ents"] = cached
+    _, rows, starts = cached
+    lo, hi = bisect.bisect_left(starts, sent.start), bisect.bisect_left(starts, sent.end)
+    return [Span(doc, s, e, label=label) for s, e, label in rows[lo:hi] if e <= sent.end]

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHECK = ROOT / "data" / "check_more_gold.py"
 EXTRA = ROOT / "data" / "train" / "extra.jsonl"
+TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl", EXTRA, ROOT / "data" / "train" / "news.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
@@ -26,9 +27,15 @@ def spellings(path: Path) -> set[str]:
     return {s.lower() for rec in read(path) for e in rec["entities"] for s in [e["name"], *e["aliases"]]}
 
 
-def test_extra_passages_are_consistent():
-    done = run_check(EXTRA)
+@pytest.mark.parametrize("path", TRAINING_FILES[2:], ids=lambda p: p.name)
+def test_training_passages_are_consistent(path):
+    done = run_check(path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_training_passage_ids_are_unique_across_files():
+    ids = [rec["id"] for path in TRAINING_FILES for rec in read(path)]
+    assert len(ids) == len(set(ids))
 
 
 def test_extra_passages_cover_every_type_and_status_and_traps():

@@ -21,6 +21,7 @@ from spacy.tokens import Span, Token
 from kg.learn.candidates import Context, PairCandidate
 from kg.references import is_source
 from kg.relations import TRIGGER_STATUS_KEY
+from kg.syntax import sentence_ents
 
 Features = dict[str, float]
 CUE_LABELS = ("ENDED", "PLANNED", "REPORT", "ACQUISITION", "LEGAL", "RIVALRY", "CAP", "PAYMENT")
@@ -244,8 +245,8 @@ def endpoints(cand: PairCandidate) -> Features:
     for name in (cand.a, cand.b):
         spans = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_ == name and s.label_ == "ORG"]
         labels = [s.root.ent_type_ or "none" for s in spans]
-        if labels:
-            out[f"end_ner={max(set(labels), key=labels.count)}"] = 1.0
+        if labels:  # the most frequent tag; ties go to the alphabetically first (no set order: it varies by process)
+            out[f"end_ner={min(sorted(set(labels)), key=lambda x: -labels.count(x))}"] = 1.0
         if len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and all(
                 s.root.ent_type_ == "PERSON" for s in spans):
             out["end_person_like"] = 1.0
@@ -358,7 +359,7 @@ def _future_dates(ctx: Context) -> Features:
         return {}
     year = int(published[:4])
     out: Features = {}
-    for ent in ctx.sent.ents:
+    for ent in sentence_ents(ctx.sent):
         if ent.label_ != "DATE":
             continue
         years = [int(w) for w in ent.text.split() if w.isdigit() and len(w) == 4]
