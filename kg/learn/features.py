@@ -253,20 +253,22 @@ def endpoints(cand: PairCandidate) -> Features:
     return out
 
 
-def pair_features(cand: PairCandidate, triggers: Iterable[str] | None = None) -> Features:
+def pair_features(cand: PairCandidate, triggers: Iterable[str] | None = None,
+                  rows: list[Features] | None = None) -> Features:
     """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs.
 
     With ``triggers``, the contexts that hold one of them (or where a rule proposed the type) give the
-    features; the others add only their deal-term labels, prefixed "other:".
+    features; the others add only their deal-term labels, prefixed "other:". ``rows`` are the contexts'
+    features when already computed (one per context, in order).
     """
-    contexts = cand.contexts
+    rows = rows if rows is not None else [context_features(c) for c in cand.contexts]
+    keep = list(range(len(cand.contexts)))
     if triggers is not None:
         triggers = set(triggers)
-        own = [c for c in contexts if c.labels & triggers or c.rules]
-        contexts = own or contexts
-    out = _union(context_features(c) for c in contexts)
-    for c in cand.contexts:
-        if c not in contexts:
+        keep = [i for i, c in enumerate(cand.contexts) if c.labels & triggers or c.rules] or keep
+    out = _union(rows[i] for i in keep)
+    for i, c in enumerate(cand.contexts):
+        if i not in keep:
             out.update({f"other:label={label}": 1.0 for label in c.labels})
     out.update(endpoints(cand))
     for rtype, rel in cand.rules.items():

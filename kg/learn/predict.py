@@ -32,7 +32,6 @@ class Prepared:
     evidence: dict[str, list[dict]]
     attrs: dict[str, dict[str, str]]
     rule_source: dict[str, str]
-    contexts: list[Features] | None = None  # features of each sentence alone
 
 
 def prepare_doc(doc: Doc, types: list[RelationType]) -> list[Prepared]:
@@ -53,9 +52,10 @@ def prepare(cand: PairCandidate, types: list[RelationType]) -> Prepared:
                              "rule": c.rules[t.name]["rule"] if t.name in c.rules else
                              "model:" + ("cross-sentence" if c.cross else "sentence")} for c in own]
         attrs[t.name] = _attributes(cand, t.name)
-    pair = {t.name: pair_features(cand, t.triggers) for t in ctypes}
+    rows = [context_features(c) for c in cand.contexts]
+    pair = {t.name: pair_features(cand, t.triggers, rows) for t in ctypes}
     return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair, direction, status, evidence, attrs,
-                    {k: r["source"] for k, r in cand.rules.items()}, [context_features(c) for c in cand.contexts])
+                    {k: r["source"] for k, r in cand.rules.items()})
 
 
 def _attributes(cand: PairCandidate, rtype: str) -> dict[str, str]:
