@@ -43,7 +43,7 @@ MEMORY_RUNS = ("kg-x1", "kg-x4")
 
 
 def _texts(folder: Path) -> list[str]:
-    from kg.io import iter_documents
+    from kg.read.documents import iter_documents
 
     return [d.text for d in iter_documents(folder)]
 
@@ -55,7 +55,7 @@ def _peak_mb(who: int) -> float:
 def child(mode: str, folder: Path, out: Path) -> dict:
     """One measurement, in this (fresh) process."""
     if mode.startswith("plain"):
-        from kg.nlp import load_model
+        from kg.nlp.model import load_model
 
         texts = _texts(folder)
         nlp = load_model()

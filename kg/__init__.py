@@ -7,6 +7,8 @@
 
 from kg.api import build, extract, train
 from kg.errors import GraphFormatError, InputError, KGError, ModelError, StoreError
+from kg.export import load  # also registers the graph writers (KnowledgeGraph.to_html etc.)
+from kg.graph import KnowledgeGraph
 from kg.models import Change, DocResult, Document, Entity, Evidence, Merge, Mention, Relation
 
 __all__ = [
@@ -14,15 +16,3 @@ __all__ = [
     "Change", "Document", "DocResult", "Entity", "Evidence", "Merge", "Mention", "Relation",
     "KGError", "InputError", "ModelError", "GraphFormatError", "StoreError",
 ]
-
-
-def __getattr__(name):  # graph/export import networkx & pyvis lazily
-    if name == "KnowledgeGraph":
-        from kg.graph import KnowledgeGraph
-
-        return KnowledgeGraph
-    if name == "load":
-        from kg.export import load
-
-        return load
-    raise AttributeError(name)

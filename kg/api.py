@@ -14,9 +14,9 @@ def extract(inputs, *, model: str | None = None, relations_model: str | Path | N
 
     ``relations_model`` is a directory written by :func:`train` (default: the shipped model).
     """
-    from kg.extract import extract_documents
-    from kg.io import iter_documents
-    from kg.nlp import load_pipeline
+    from kg.nlp.results import extract_documents
+    from kg.read.documents import iter_documents
+    from kg.pipeline import load_pipeline
 
     nlp = load_pipeline(model, _model_dir(relations_model))
     yield from extract_documents(iter_documents(inputs), nlp, batch_size=batch_size)
@@ -64,14 +64,14 @@ def build(
     """Build a :class:`kg.KnowledgeGraph` from a path, a list of paths, or a list of texts/documents.
 
     ``jobs``/``engine``/``scheduler`` choose where extraction runs (see :mod:`kg.engine`);
-    ``store`` keeps results in SQLite and skips documents already there (see :mod:`kg.store`).
+    ``store`` keeps results in SQLite and skips documents already there (see :mod:`kg.graph.store`).
 
     >>> g = build(["Acme Corp. formed a joint venture with Globex Inc. in 2025."])
     >>> [(r.type, r.source, r.target) for r in g.relations()]
     [('partners-with', 'Acme Corp', 'Globex Inc')]
     """
     from kg.engine import build_graph
-    from kg.io import iter_documents
+    from kg.read.documents import iter_documents
 
     def confident(result: DocResult) -> DocResult:
         return result.model_copy(update={"relations": [r for r in result.relations if r.confidence >= min_confidence]})
@@ -87,8 +87,8 @@ def add(inputs, *, store: str | Path, model: str | None = None, jobs: int = 1, e
         relations_model: str | Path | None = None) -> tuple[int, int]:
     """Add documents to a store, extracting only those it lacks; returns (added, skipped)."""
     from kg.engine import ingest
-    from kg.io import iter_documents
-    from kg.store import Store
+    from kg.read.documents import iter_documents
+    from kg.graph.store import Store
 
     with Store(store) as st:
         return ingest(st, iter_documents(inputs), model=model, jobs=jobs, engine=engine, scheduler=scheduler,

@@ -33,7 +33,7 @@ from kg.models import Document, DocResult
 
 if TYPE_CHECKING:
     from kg.graph import KnowledgeGraph
-    from kg.store import Store
+    from kg.graph.store import Store
 
 Engine = Literal["local", "dask"]
 Pair = tuple[Document, DocResult]
@@ -53,11 +53,9 @@ def get_pipeline(model: str | None = None, fast: bool = True, relations_model: s
     key = (model, fast, relations_model)
     with _LOCK:
         if key not in _PIPELINES:
-            if fast:
-                from kg.fastpath import load_pipeline
-            else:
-                from kg.nlp import load_pipeline
-            _PIPELINES[key] = load_pipeline(model, relations_model)
+            from kg.pipeline import load_fast_pipeline, load_pipeline
+
+            _PIPELINES[key] = (load_fast_pipeline if fast else load_pipeline)(model, relations_model)
         return _PIPELINES[key]
 
 
@@ -65,10 +63,8 @@ def extract_chunk(docs: list[Document], model: str | None = None, fast: bool = T
                   relations_model: str | None = None) -> list[DocResult]:
     """Extract one chunk inside a memory zone; results are plain data, so they outlive the zone."""
     nlp = get_pipeline(model, fast, relations_model)
-    if fast:
-        from kg.fastpath import extract_documents
-    else:
-        from kg.extract import extract_documents
+    from kg.nlp.results import extract_documents
+
     with _RUN_LOCK, nlp.memory_zone():  # zones and pipelines are per process, not per thread
         return list(extract_documents(docs, nlp, batch_size=BATCH_SIZE))
 
@@ -255,7 +251,7 @@ def ingest(
     on_result: Callable[[Document, DocResult], None] | None = None, **options: Any,
 ) -> tuple[int, int]:
     """Extract the documents the store lacks and add each in its own transaction; (added, skipped)."""
-    from kg.store import content_hash
+    from kg.graph.store import content_hash
 
     skipped = 0
     seen: set[str] = set()  # duplicates within this run
@@ -282,7 +278,7 @@ class _open_store:
     """Context manager: a Store from a path (closed on exit), or a caller's Store (left open)."""
 
     def __init__(self, store: Any) -> None:
-        from kg.store import Store
+        from kg.graph.store import Store
 
         self.owned = not isinstance(store, Store)
         self.store = Store(store) if self.owned else store

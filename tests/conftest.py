@@ -8,7 +8,7 @@ DEV = SHARED / "eval" / "dev.jsonl"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from kg.nlp import load_pipeline
+    from kg.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -16,7 +16,7 @@ def nlp():
 @pytest.fixture(scope="session")
 def rules_nlp():
     """The pipeline without the trained scorer: the hand rules, which are now features of the scorer."""
-    from kg.nlp import load_pipeline
+    from kg.pipeline import load_pipeline
 
     return load_pipeline(None, False)
 

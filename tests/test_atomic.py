@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.atomic import atomic_open, atomic_write_bytes, atomic_write_text, remove_stale_temps
+from kg.export.atomic import atomic_open, atomic_write_bytes, atomic_write_text, remove_stale_temps
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
@@ -88,7 +88,7 @@ def test_stale_temps_of_live_writers_are_kept(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys, time
-    from kg.atomic import atomic_open
+    from kg.export.atomic import atomic_open
     with atomic_open(sys.argv[1]) as fh:
         for i in range(100_000):
             fh.write("new line %d\\n" % i * 100)

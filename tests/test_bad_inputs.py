@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.io import SkipLog, iter_documents
+from kg.read.documents import SkipLog, iter_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = sorted((ROOT / "data" / "articles").glob("*.txt"))[:3]

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from kg.changes import changes, timeline, undated
+from kg.graph.changes import changes, timeline, undated
 from kg.errors import KGError
 from kg.export import load
 from kg.graph import KnowledgeGraph

@@ -9,9 +9,9 @@ import pytest
 
 from kg import engine
 from kg.engine import build_graph, chunked, extract_chunk, get_pipeline, run
-from kg.extract import extract_documents
+from kg.nlp.results import extract_documents
 from kg.graph import KnowledgeGraph
-from kg.io import iter_documents
+from kg.read.documents import iter_documents
 from kg.models import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,7 @@ def test_memory_zone_keeps_the_string_store_flat_and_results_intact(articles):
 
 
 def test_fast_pipeline_scores_like_the_full_pipeline_on_the_gold_sample():
-    from kg.evaluate import evaluate
+    from kg.learn.evaluate import evaluate
 
     full = evaluate(ROOT / "data" / "gold.jsonl", nlp=get_pipeline(fast=False)).scores()["overall"]["f1"]
     fast = evaluate(ROOT / "data" / "gold.jsonl", nlp=get_pipeline(fast=True)).scores()["overall"]["f1"]
@@ -137,7 +137,7 @@ def test_fast_pipeline_finds_the_same_relations_as_the_full_pipeline(articles, f
 
 
 def test_fast_pipeline_parses_only_candidate_sentences():
-    from kg.fastpath import candidate_regions
+    from kg.nlp.fastpath import candidate_regions
 
     nlp = get_pipeline(fast=True)
     text = ("The weather was mild on Tuesday. Rain fell in the north.\n"

@@ -2,7 +2,7 @@
 
 import json
 
-from kg.evaluate import Passage, evaluate, norm, score
+from kg.learn.evaluate import Passage, evaluate, norm, score
 from kg.models import DocResult, Entity, Relation
 
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kg.io import SkipLog, iter_documents, split_text
+from kg.read.documents import SkipLog, iter_documents, split_text
 from kg.models import DocResult, Document, Entity, Evidence, Relation
-from kg.textsafe import binary_kind, strip_xml_invalid
-from kg.webpage import read_page
+from kg.read.textsafe import binary_kind, strip_xml_invalid
+from kg.read.webpage import read_page
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -134,14 +134,14 @@ def test_split_text_properties(text, limit):
 
 @pytest.fixture(scope="module")
 def nlp():
-    nlp_mod = pytest.importorskip("kg.nlp")
+    nlp_mod = pytest.importorskip("kg.pipeline")
     return nlp_mod.load_pipeline()
 
 
 @FUZZ
 @given(texts=st.lists(adversarial, min_size=1, max_size=4))
 def test_extraction_and_graph_never_crash(nlp, texts):
-    from kg.extract import extract_documents
+    from kg.nlp.results import extract_documents
     from kg.graph import KnowledgeGraph
 
     docs = [Document(id=f"d{i}", text=t, published=dt.date(2024, 1, 1)) for i, t in enumerate(texts)]

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from kg.errors import KGError
-from kg.graph import KnowledgeGraph, add_result, relations, resolve
+from kg.graph import KnowledgeGraph
+from kg.graph.merge import add_result
+from kg.graph.query import relations, resolve
 from kg.models import DocResult, Entity, Evidence, Mention, Relation
 
 D = dt.date

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.io import (
-    BinaryInputError, MalformedInputError, Skip, SkipLog, iter_documents, iter_documents_strict, split_text,
-)
 from kg.models import Document
+from kg.read.documents import Skip, SkipLog, iter_documents, iter_documents_strict, split_text
+from kg.read.skips import BinaryInputError, MalformedInputError
 
 BBC_CP1252 = Path("/work/shared/corpus/bbc/sport/199.txt")
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 import kg
 from kg.cli import app
 from kg.errors import InputError, ModelError
-from kg.evaluate import evaluate
+from kg.learn.evaluate import evaluate
 from kg.learn.model import RelationModel, default_model_path
 from kg.learn.run import load_patterns_file, train
 from kg.learn.types import load_types, parse_types
@@ -26,7 +26,7 @@ def supplies_model(tmp_path_factory):
 
 
 def test_a_new_directed_type_is_found_in_passages_it_did_not_train_on(supplies_model):
-    from kg.nlp import load_pipeline
+    from kg.pipeline import load_pipeline
 
     held_out = {json.loads(line)["id"] for line in (SUPPLIES / "heldout.jsonl").read_text().splitlines()}
     trained_on = {json.loads(line)["id"] for line in (SUPPLIES / "train.jsonl").read_text().splitlines()}

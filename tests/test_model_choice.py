@@ -2,7 +2,7 @@
 
 import warnings
 
-from kg.nlp import load_model
+from kg.nlp.model import load_model
 
 
 def test_default_model_is_the_medium_english_pipeline():

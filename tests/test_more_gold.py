@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.evaluate import evaluate
+from kg.learn.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "data" / "more_gold.jsonl"

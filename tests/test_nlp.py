@@ -3,7 +3,8 @@
 import pytest
 
 from kg.errors import ModelError
-from kg.nlp import add_kg_components, load_model, load_pipeline
+from kg.nlp.model import add_kg_components, load_model
+from kg.pipeline import load_pipeline
 
 
 def test_pipeline_has_kg_components_after_ner(nlp):

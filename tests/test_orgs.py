@@ -1,6 +1,6 @@
 """Organization cleanup and per-document resolution."""
 
-from kg.extract import extract_text
+from kg.pipeline import extract_text
 
 
 def names(nlp, text):

@@ -1,6 +1,6 @@
 """Party recall and endpoint precision: organizations found, and edge ends that are gold parties."""
 
-from kg.evaluate import Passage, score
+from kg.learn.evaluate import Passage, score
 from kg.models import DocResult, Entity, Relation
 
 TEXT = "Acme and the Globex Corp. (GBX) agreed a deal, Initech said."

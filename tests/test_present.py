@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from kg.models import Evidence, Relation
-from kg.present import clean, fit, relation_lines, relations_csv
+from kg.cli.present import clean, fit, relation_lines, relations_csv
 
 names = st.text(min_size=1, max_size=60).map(str.strip).filter(bool)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract import extract_text
+from kg.pipeline import extract_text
 
 
 def pairs(rules_nlp, text, rtype="partners-with", published=None):

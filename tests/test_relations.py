@@ -2,7 +2,7 @@
 
 import pytest
 
-from kg.extract import extract_text
+from kg.pipeline import extract_text
 
 
 def edges(rules_nlp, text):

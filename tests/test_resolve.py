@@ -4,7 +4,7 @@ import pytest
 
 from kg.graph import KnowledgeGraph
 from kg.models import DocResult, Entity, Relation
-from kg.resolve import compact_key, is_short_form, near_identical
+from kg.nlp.names import compact_key, is_short_form, near_identical
 
 
 def doc(doc_id, *entities, relations=()):

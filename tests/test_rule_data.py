@@ -79,7 +79,7 @@ def test_alias_table_is_an_index_table_of_tickers_and_short_names():
 
 def test_alias_table_does_not_merge_a_parent_with_a_unit():
     """Parents and units are different organizations: no alias is the parent's name plus a unit word."""
-    from kg.resolve import entity_key
+    from kg.nlp.names import entity_key
 
     for canonical, aliases in alias_table().items():
         for alias in aliases:

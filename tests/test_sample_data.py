@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.io import iter_documents
+from kg.read.documents import iter_documents
 from kg.models import ATTR_KEYS as ATTR_NAMES
 from kg.models import RELATION_TYPES
 from kg.models import STATUSES as STATUS_NAMES
-from kg.resolve import clean_name
+from kg.nlp.names import clean_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -150,10 +150,10 @@ def test_graph_learns_ticker_alias(graph):
 
 
 @pytest.mark.slow
-def test_kg_scores_well_on_sample_gold():
-    from kg.evaluate import evaluate
+def test_kg_scores_well_on_sample_gold(nlp):
+    from kg.learn.evaluate import evaluate
 
-    report = evaluate(GOLD)
+    report = evaluate(GOLD, nlp=nlp)
     overall = report.scores()["overall"]
     misses = "\n".join(
         f"  {o.kind} {o.passage}: {o.type} {o.source} / {o.target} {o.sentence[:100]!r}"

@@ -15,9 +15,9 @@ import pytest
 
 from kg.engine import build_graph, ingest
 from kg.graph import KnowledgeGraph
-from kg.io import iter_documents
+from kg.read.documents import iter_documents
 from kg.models import Document, DocResult, Entity, Evidence, Mention, Relation
-from kg.store import Store, content_hash
+from kg.graph.store import Store, content_hash
 
 TESTS = Path(__file__).parent
 STUB = "test_store:stub_extract"
@@ -176,7 +176,7 @@ def _assert_consistent(db: Path) -> None:
 _SCRIPT = """
 import sys
 from kg.engine import build_graph
-from kg.io import iter_documents
+from kg.read.documents import iter_documents
 build_graph(iter_documents(sys.argv[2]), store=sys.argv[1], extractor=sys.argv[3], chunk_size=1)
 """
 
@@ -207,7 +207,7 @@ def test_sigkill_midway_leaves_store_consistent_and_rerun_completes(tmp_path):
 _REAL_SCRIPT = """
 import sys
 from kg.engine import build_graph
-from kg.io import iter_documents
+from kg.read.documents import iter_documents
 build_graph(iter_documents(sys.argv[2]), store=sys.argv[1], chunk_size=1)
 """
 

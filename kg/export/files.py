@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.atomic import atomic_open
+from kg.export.atomic import atomic_open
 from kg.errors import GraphFormatError
 from kg.graph import KnowledgeGraph
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.atomic import atomic_write_text
-from kg.changes import timeline
+from kg.export.atomic import atomic_write_text
+from kg.graph.changes import timeline
 from kg.export.files import edge_id
 from kg.graph import KnowledgeGraph
 from kg.models import RELATION_TYPES, STATUSES
@@ -70,7 +70,7 @@ def _evidence(data: dict) -> list[dict[str, Any]]:
 
 
 def _changes(data: dict) -> list[dict[str, Any]]:
-    """Every status change of the edge (as :func:`kg.changes.changes` finds them), for the "changed since" control."""
+    """Every status change of the edge (as :func:`kg.graph.changes.changes` finds them), for the "changed since" control."""
     return [{"date": step.date.isoformat(), "from": step.from_status, "to": step.to_status}
             for step in timeline(data["evidence"], data["type"])]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg.learn.types import RelationType
-from kg.references import is_source
+from kg.nlp.references import is_source
 
 
 @dataclass
@@ -53,9 +53,9 @@ def trigger_labels(types: list[RelationType]) -> frozenset[str]:
 def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dict] | None = None) -> list[PairCandidate]:
     """All candidate pairs of a processed Doc, in order of first appearance.
 
-    >>> import kg.nlp, kg.learn.types
-    >>> doc = kg.nlp.load_pipeline()("Acme Corp. signed a partnership with Globex Inc. on Monday.\\n"
-    ...                              "Initech makes phones.\\nHooli and Acme Corp. are based in Ohio.")
+    >>> import kg.pipeline, kg.learn.types
+    >>> doc = kg.pipeline.load_pipeline()("Acme Corp. signed a partnership with Globex Inc. on Monday.\\n"
+    ...                                   "Initech makes phones.\\nHooli and Acme Corp. are based in Ohio.")
     >>> [(c.a, c.b, [x.cross for x in c.contexts]) for c in doc_candidates(doc, kg.learn.types.load_types())]
     [('Acme Corp', 'Globex Inc', [False]), ('Acme Corp', 'Initech', [True]), ('Globex Inc', 'Initech', [True])]
     """

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from spacy.tokens import Span, Token
 
 from kg.learn.candidates import Context, PairCandidate
-from kg.references import is_source
-from kg.relations import TRIGGER_STATUS_KEY
-from kg.syntax import sentence_ents
+from kg.nlp.references import is_source
+from kg.nlp.relations import TRIGGER_STATUS_KEY
+from kg.nlp.syntax import sentence_ents
 
 Features = dict[str, float]
 CUE_LABELS = ("ENDED", "PLANNED", "REPORT", "ACQUISITION", "LEGAL", "RIVALRY", "CAP", "PAYMENT")

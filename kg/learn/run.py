@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.evaluate import Passage, Report, passage_documents, read_gold, score
+from kg.learn.evaluate import Passage, Report, passage_documents, read_gold, score
 from kg.learn.model import RelationModel
 from kg.learn.predict import prepare_doc, score_prepared
 from kg.learn.train import PassageData, fit, fold_of, label_passage, summary
@@ -70,10 +70,10 @@ def load_patterns_file(path: str | Path | None) -> list[dict]:
 def prepare_passages(passages: list[Passage], types: list[RelationType], *, patterns: list[dict] | None = None,
                      model: str | None = None, progress: Progress | None = None) -> list[PassageData]:
     """Run the pipeline (rules, no scorer) over gold passages; candidates with features and gold labels."""
-    from kg.extract import _prepared, doc_to_result
-    from kg.fastpath import build_pipeline
+    from kg.nlp.results import _prepared, doc_to_result
+    from kg.nlp.fastpath import build_pipeline
 
-    nlp = build_pipeline(model, relations_model=False, extra_patterns=patterns,
+    nlp = build_pipeline(model, extra_patterns=patterns,
                          trigger_labels={label for t in types for label in t.triggers})
     docs = passage_documents(passages)
     by_id = {p.id: p for p in passages}
@@ -163,7 +163,7 @@ def cross_validate(gold: Iterable[str | Path], k: int = 5, *, types: str | Path 
 
 def predict_passage(model: RelationModel, data: PassageData, threshold: float | None = None) -> DocResult:
     """The DocResult a model gives a prepared passage."""
-    from kg.extract import relations_of
+    from kg.nlp.results import relations_of
     from kg.models import Document
 
     doc = Document(id=data.passage.id, text=data.passage.text, published=data.result.published)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from kg.evaluate import Passage, norm
+from kg.learn.evaluate import Passage, norm
 from kg.learn.model import Calibration, Linear, RelationModel
 from kg.learn.predict import Prepared
 from kg.learn.types import RelationType

@@ -162,7 +162,7 @@ class Store:
     def results(self) -> Iterator[DocResult]:
         """Every stored DocResult, in the order a build over all their files would read them.
 
-        That is source path order (as ``kg.io`` walks folders), then the order they were added,
+        That is source path order (as ``kg.read`` walks folders), then the order they were added,
         so a store filled over several runs yields the same sequence as one build of all files.
         """
         rows = self._db.execute("SELECT result FROM documents ORDER BY sort_key, pk")

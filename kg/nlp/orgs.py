@@ -2,7 +2,7 @@
 
 The ``kg_orgs`` component writes ``doc.spans["kg_orgs"]``: one span per organization
 mention, ``label_`` "ORG" for names and "REF"/"REFS" for back-references (see
-:mod:`kg.references`), ``kb_id_`` the canonical name within the document.
+:mod:`kg.nlp.references`), ``kb_id_`` the canonical name within the document.
 ``doc._.kg_entities`` maps each canonical name to its aliases and merge records.
 """
 
@@ -14,8 +14,8 @@ from collections import Counter, defaultdict
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.cues import load_cues
-from kg.orgnames import (
+from kg.nlp.cues import load_cues
+from kg.nlp.orgnames import (
     COMPANY_VERBS,
     HONORIFICS,
     MAKER_NOUNS,
@@ -33,9 +33,9 @@ from kg.orgnames import (
     is_place,
     listed_as_company,
 )
-from kg.references import PRONOUNS as _PRONOUNS  # noqa: F401  (kg.fastpath reads it here)
-from kg.references import reference_spans
-from kg.resolve import (
+from kg.nlp.references import PRONOUNS as _PRONOUNS  # noqa: F401  (kg.nlp.fastpath reads it here)
+from kg.nlp.references import reference_spans
+from kg.nlp.names import (
     GENERIC_FIRST_WORDS,
     LEGAL_SUFFIXES,
     clean_name,
@@ -635,7 +635,7 @@ def _in_deal_sentence(span: Span) -> bool:
 
 
 def is_camel_name(text: str) -> bool:
-    """Written like a company name: "QuantaCore", "zAI" (kg.fastpath parses sentences holding one)."""
+    """Written like a company name: "QuantaCore", "zAI" (kg.nlp.fastpath parses sentences holding one)."""
     return _CAMEL.match(text) is not None
 
 

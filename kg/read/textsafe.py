@@ -1,9 +1,11 @@
 """Helpers for untrusted bytes and text: binary sniffing, encoding detection, dates, XML-safe text.
 
-Nothing here touches the file system; ``kg.io`` reads files and calls these.
+Nothing here touches the file system; ``kg.read`` reads files and calls these.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 import codecs
 import datetime as dt
@@ -144,3 +146,35 @@ def parse_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+
+
+def split_text(chunks: str | Iterable[str], limit: int) -> Iterator[str]:
+    """Consecutive slices of the text (given whole or in chunks), each at most ``limit`` chars.
+
+    Cuts after a blank line, else a line break, else ". ", else a space, found in the second half
+    of the window; else exactly at ``limit``. Whitespace-only slices are dropped.
+
+    >>> list(split_text(["Para one.\\n\\nPara", " two is here."], 16))
+    ['Para one.\\n\\n', 'Para two is ', 'here.']
+    """
+    buf = ""
+    for chunk in [chunks] if isinstance(chunks, str) else chunks:
+        buf += chunk
+        pos = 0
+        while len(buf) - pos > limit:
+            cut = _cut(buf, pos, pos + limit)
+            if buf[pos:cut].strip():
+                yield buf[pos:cut]
+            pos = cut
+        buf = buf[pos:]
+    if buf.strip():
+        yield buf
+
+
+def _cut(buf: str, start: int, end: int) -> int:
+    floor = start + max(1, (end - start) // 2)
+    for sep in ("\n\n", "\n", ". ", " "):
+        i = buf.rfind(sep, floor, end)
+        if i >= 0:
+            return i + len(sep)
+    return end

@@ -1,13 +1,12 @@
-"""The spaCy pipeline: the pretrained English model plus kg's components.
+"""The pretrained English model and kg's rule components (deal terms, organizations, relations).
 
-spaCy is imported only here and in the component modules (kg.orgs, kg.relations).
+The trained scorer is added on top by :mod:`kg.pipeline`; this stage never imports :mod:`kg.learn`.
 """
 
 from __future__ import annotations
 
 import importlib
 import warnings
-from functools import lru_cache
 from importlib import resources
 
 import numpy
@@ -16,11 +15,9 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import kg.orgs  # noqa: F401  (registers the kg_orgs factory)
-import kg.learn.component  # noqa: F401  (registers the kg_scorer factory)
-import kg.relations  # noqa: F401  (registers the kg_relations factory)
+import kg.nlp.orgs  # noqa: F401  (registers the kg_orgs factory)
+import kg.nlp.relations  # noqa: F401  (registers the kg_relations factory)
 from kg.errors import ModelError
-from kg.learn.model import RelationModel, default_model_path
 
 # en_core_web_md tags about 87% of the dev set's gold parties as ORG, en_core_web_sm 77% (kg's
 # organization rules lift them to 95% and 94%), at about 5% less speed and 200 MB more memory.
@@ -81,23 +78,17 @@ def load_model(model: str | None = None) -> Language:
 
 
 def add_kg_components(nlp: Language, *, patterns_path: str | None = None, aliases_path: str | None = None,
-                      cues_path: str | None = None, relations_model: str | bool | None = None,
-                      extra_patterns: list[dict] | None = None) -> Language:
-    """Add the deal-term span ruler, the organization resolver, the rules and the trained relation scorer.
+                      cues_path: str | None = None, extra_patterns: list[dict] | None = None) -> Language:
+    """Add the deal-term span ruler, the organization resolver and the relation rules.
 
-    ``relations_model`` is a model directory (None: the shipped model; False: rules only, as for
-    training). The model's own deal-term patterns are added to the built-in ones.
+    ``extra_patterns`` (for instance a trained model's own deal terms) follow the built-in ones.
     """
     if "parser" in nlp.pipe_names and "kg_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("kg_line_breaks", before="parser")
-    model_path = None if relations_model is False else str(relations_model or default_model_path())
-    scorer_patterns = RelationModel.from_disk(model_path).patterns if model_path else []
     ruler = nlp.add_pipe("span_ruler", name="kg_deal_terms", config={"spans_key": DEAL_TERMS_KEY, "phrase_matcher_attr": "LOWER"})
-    ruler.add_patterns(load_patterns(patterns_path) + list(extra_patterns or []) + scorer_patterns)
+    ruler.add_patterns(load_patterns(patterns_path) + list(extra_patterns or []))
     nlp.add_pipe("kg_orgs", config={"aliases_path": aliases_path, "cues_path": cues_path})
     nlp.add_pipe("kg_relations", config={"cues_path": cues_path})
-    if model_path:
-        nlp.add_pipe("kg_scorer", config={"model_path": model_path})
     return nlp
 
 
@@ -109,14 +100,3 @@ def load_patterns(path: str | None = None) -> list[dict]:
         with resources.as_file(resources.files("kg.data").joinpath("deal_terms.jsonl")) as p:
             return list(srsly.read_jsonl(p))
     return list(srsly.read_jsonl(path))
-
-
-@lru_cache(maxsize=4)
-def load_pipeline(model: str | None = None, relations_model: str | bool | None = None) -> Language:
-    """The full kg pipeline (cached per model and relation model).
-
-    >>> nlp = load_pipeline()
-    >>> nlp.pipe_names[-3:]
-    ['kg_orgs', 'kg_relations', 'kg_scorer']
-    """
-    return add_kg_components(load_model(model), relations_model=relations_model)

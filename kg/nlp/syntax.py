@@ -1,7 +1,7 @@
 """Reading the dependency parse around a trigger: its noun, clause, subject, complements.
 
 Pure functions over spaCy tokens; ``parties`` maps a token index to the organization names
-mentioned there (see :class:`kg.relations.RelationExtractor`).
+mentioned there (see :class:`kg.nlp.relations.RelationExtractor`).
 """
 
 from __future__ import annotations

@@ -13,15 +13,14 @@ an organization (plus a little context). This pipeline:
 3. copies the tags, lemmas and dependency arcs back into the full Doc (other sentences get a
    flat tree that keeps their boundaries), then runs ``kg_orgs`` and ``kg_relations`` unchanged.
 
-It is an ordinary ``spacy.Language``, so ``kg.extract.extract_documents(docs, nlp)`` and
-``kg.evaluate.evaluate(..., nlp=nlp)`` work with it as they do with the full pipeline.
+It is an ordinary ``spacy.Language``, so ``kg.nlp.results.extract_documents(docs, nlp)`` and
+``kg.learn.evaluate.evaluate(..., nlp=nlp)`` work with it as they do with the full pipeline.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 import numpy
 from spacy.attrs import DEP, HEAD, LEMMA, POS, TAG
@@ -29,16 +28,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from kg.extract import extract_documents as extract_documents  # noqa: PLC0414  (same conversion)
-from kg.nlp import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.orgs import _PRONOUNS, ORG_LIKE, is_camel_name
-from kg.relations import PLANNED_TRIGGERS, _percent_of_revenue
-from kg.syntax import sentence_ents
+from kg.nlp.model import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
+from kg.nlp.orgs import _PRONOUNS, ORG_LIKE, is_camel_name
+from kg.nlp.relations import PLANNED_TRIGGERS, _percent_of_revenue
+from kg.nlp.syntax import sentence_ents
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE", "DEAL"}
 _PLURAL_REFS = {"compan", "companie", "firm", "giant", "group", "partner", "side", "startup", "maker"}
-# Parse-based triggers of kg.relations, approximated by their word forms (a superset):
+# Parse-based triggers of kg.nlp.relations, approximated by their word forms (a superset):
 # "A shares its revenue with B", "A is paying B $300 million", "raised $1bn from B".
 _VERB_FORMS = {
     "share": {"share", "shares", "shared", "sharing", "split", "splits", "splitting", "pass", "passes", "passed",
@@ -49,7 +47,7 @@ _VERB_FORMS = {
 _REVENUE_WORDS = {"revenue", "revenues", "sales", "profits", "proceeds"}
 _COPIED = [TAG, POS, LEMMA, DEP, HEAD]
 
-__all__ = ["load_pipeline", "extract_documents", "CandidateParser"]
+__all__ = ["build_pipeline", "CandidateParser"]
 
 
 @Language.factory(
@@ -81,7 +79,7 @@ class CandidateParser:
         self.context_before = context_before
         self.context_after = context_after
         self.root, self.dep = self.vocab.strings.add("ROOT"), self.vocab.strings.add("dep")
-        from kg.cues import load_cues
+        from kg.nlp.cues import load_cues
 
         self.ref_words = _PRONOUNS | _PLURAL_REFS | load_cues().descriptor_nouns
 
@@ -261,20 +259,12 @@ def as_phrases(patterns: list[dict], nlp: Language) -> list[dict]:
     return out
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(model: str | None = None, relations_model: str | bool | None = None) -> Language:
-    """The kg pipeline with the parse restricted to candidate sentences (cached per model and relation model).
+def build_pipeline(model: str | None = None, *, extra_patterns: list[dict] | None = None,
+                   trigger_labels: Iterable[str] = ()) -> Language:
+    """A new fast pipeline of the rules; ``trigger_labels`` adds deal-term labels whose sentences are parsed.
 
-    >>> nlp = load_pipeline()
-    >>> nlp.pipe_names
-    ['kg_sentences', 'kg_line_breaks', 'ner', 'kg_deal_terms', 'kg_candidate_parse', 'kg_orgs', 'kg_relations', 'kg_scorer']
+    :func:`kg.pipeline.load_fast_pipeline` adds the trained scorer (its patterns and trigger labels) on top.
     """
-    return build_pipeline(model, relations_model)
-
-
-def build_pipeline(model: str | None = None, relations_model: str | bool | None = None, *,
-                   extra_patterns: list[dict] | None = None, trigger_labels: Iterable[str] = ()) -> Language:
-    """A new fast pipeline; ``trigger_labels`` adds deal-term labels whose sentences are parsed."""
     nlp = load_model(model)
     for name in PARSE_COMPONENTS:
         if name in nlp.pipe_names:
@@ -284,14 +274,12 @@ def build_pipeline(model: str | None = None, relations_model: str | bool | None 
     # candidate stretch, so the statistical senter (a second tok2vec) buys nothing here.
     nlp.add_pipe("sentencizer", name="kg_sentences", first=True)
     nlp.add_pipe("kg_line_breaks", after="kg_sentences")
-    add_kg_components(nlp, relations_model=relations_model, extra_patterns=extra_patterns)
+    add_kg_components(nlp, extra_patterns=extra_patterns)
     ruler = nlp.get_pipe("kg_deal_terms")
     patterns = ruler.patterns
     ruler.clear()
     ruler.add_patterns(as_phrases(expand_patterns(patterns), nlp))
     labels = set(TRIGGER_LABELS) | set(trigger_labels)
-    if "kg_scorer" in nlp.pipe_names:
-        labels |= {label for t in nlp.get_pipe("kg_scorer").model.types for label in t.triggers}
     nlp.add_pipe("kg_candidate_parse", before="kg_orgs",
                  config={"components": [n for n in PARSE_COMPONENTS if n in nlp.component_names],
                          "trigger_labels": sorted(labels)})

@@ -1,8 +1,7 @@
-"""The deal graph: a networkx ``MultiDiGraph`` of organizations and small functions over it.
+"""Merging document results into the deal graph: nodes found by name across documents, edges with their evidence.
 
 One node per organization (key = canonical name); one edge per (type, source, target),
 keyed by the type. Symmetric types are stored once with ``source < target``.
-:class:`KnowledgeGraph` is a thin facade that only delegates to the functions here.
 """
 
 from __future__ import annotations
@@ -15,9 +14,9 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
-from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge, Mention, Relation
-from kg.resolve import entity_key as _entity_key
-from kg.resolve import compact_key, is_short_form, load_alias_table, near_identical
+from kg.models import SYMMETRIC_TYPES, DocResult, combine_status, Entity, Evidence, Merge
+from kg.nlp.names import entity_key as _entity_key
+from kg.nlp.names import compact_key, is_short_form, near_identical
 
 # The key index is rebuilt for every document; names repeat, so their keys are memoized.
 entity_key = lru_cache(maxsize=200_000)(_entity_key)
@@ -140,7 +139,7 @@ def _key_index(G: nx.MultiDiGraph) -> dict[str, str]:
 
 
 def _near_match(G: nx.MultiDiGraph, index: dict[str, str], name: str) -> tuple[str, str] | None:
-    """A node whose name is near-identical to ``name`` (see :func:`kg.resolve.near_identical`), and why."""
+    """A node whose name is near-identical to ``name`` (see :func:`kg.nlp.names.near_identical`), and why."""
     for sig in _signatures(entity_key(name)):
         node = index.get(sig)
         if node is None or node not in G:
@@ -322,214 +321,3 @@ def add_result(G: nx.MultiDiGraph, result: DocResult) -> None:
                 ev["published"] = result.published
             ev["attrs"] = dict(rel.attrs)
         _put_edge(G, rel.type, u, v, evidence)
-
-
-# --------------------------------------------------------------------------- queries
-
-
-def resolve(G: nx.MultiDiGraph, name: str) -> str | None:
-    """The node a name, alias or entity_key refers to (alias table consulted), or None.
-
-    >>> G = nx.MultiDiGraph()
-    >>> add_result(G, DocResult(doc_id="d", entities=[Entity(name="Acme Corp", aliases=["ACME"])]))
-    >>> resolve(G, "acme"), resolve(G, "Nobody")
-    ('Acme Corp', None)
-    """
-    if name in G:
-        return name
-    index = _key_index(G)
-    key = entity_key(name)
-    if key in index:
-        return index[key]
-    canonical = load_alias_table().get(key)
-    return index.get(entity_key(canonical)) if canonical else None
-
-
-def _relation(u: str, v: str, data: dict, as_of: dt.date | None) -> Relation | None:
-    evidence = data["evidence"]
-    if as_of is not None:
-        evidence = [ev for ev in evidence if ev.get("published") is not None and ev["published"] <= as_of]
-        if not evidence:
-            return None
-    derived = _derive(evidence, data["type"])
-    return Relation(
-        type=data["type"], source=u, target=v, status=derived["status"], attrs=derived["attrs"],
-        confidence=derived["confidence"],
-        evidence=[Evidence(**{f: ev[f] for f in _EVIDENCE_FIELDS if f in ev}) for ev in evidence],
-    )
-
-
-def relations(
-    G: nx.MultiDiGraph, *, type: str | None = None, involving: str | None = None, status: str | None = None,
-    as_of: dt.date | str | None = None, min_confidence: float | None = None,
-) -> list[Relation]:
-    """Relations filtered by type, organization (alias-aware), status, date and confidence.
-
-    ``as_of`` keeps only evidence dated on or before that day and recomputes the status.
-
-    >>> G = nx.MultiDiGraph()
-    >>> add_result(G, DocResult(doc_id="d", relations=[Relation(type="partners-with", source="B", target="A")]))
-    >>> [(r.source, r.target, r.status) for r in relations(G, involving="a")]
-    [('A', 'B', 'active')]
-    """
-    day = _to_date(as_of)
-    if involving is not None:
-        node = resolve(G, involving)
-        if node is None:
-            return []
-        edges = [*G.out_edges(node, keys=True, data=True), *G.in_edges(node, keys=True, data=True)]
-    else:
-        edges = G.edges(keys=True, data=True)
-    out = []
-    for u, v, key, data in edges:
-        if type is not None and key != type:
-            continue
-        rel = _relation(u, v, data, day)
-        if rel is None or (status is not None and rel.status != status):
-            continue
-        if min_confidence is not None and rel.confidence < min_confidence:
-            continue
-        out.append(rel)
-    return sorted(out, key=lambda r: (r.type, r.source, r.target))
-
-
-def _entity(G: nx.MultiDiGraph, node: str) -> Entity:
-    attrs = G.nodes[node]
-    return Entity(
-        name=node, aliases=list(attrs.get("aliases", [])),
-        mentions=[Mention(**m) for m in attrs.get("mentions", [])],
-        merges=[Merge(**m) for m in attrs.get("merges", [])],
-    )
-
-
-def entity(G: nx.MultiDiGraph, name: str) -> Entity | None:
-    """The organization a name or alias refers to, or None.
-
-    >>> G = nx.MultiDiGraph()
-    >>> add_result(G, DocResult(doc_id="d", entities=[Entity(name="Acme Corp", aliases=["ACS"])]))
-    >>> entity(G, "ACS").name
-    'Acme Corp'
-    """
-    node = resolve(G, name)
-    return None if node is None else _entity(G, node)
-
-
-def entities(G: nx.MultiDiGraph) -> list[Entity]:
-    """All organizations, sorted by name."""
-    return [_entity(G, node) for node in sorted(G)]
-
-
-def summary(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """Counts: documents, organizations, relations, evidence, and edges per type and status.
-
-    >>> G = nx.MultiDiGraph()
-    >>> add_result(G, DocResult(doc_id="d", relations=[Relation(type="exclusive-with", source="A", target="B")]))
-    >>> summary(G)["edges"]
-    {'exclusive-with': {'active': 1}}
-    """
-    edges: dict[str, dict[str, int]] = {}
-    for _, _, data in G.edges(data=True):
-        per_type = edges.setdefault(data["type"], {})
-        per_type[data["status"]] = per_type.get(data["status"], 0) + 1
-    return {
-        "documents": len(G.graph.get("doc_ids", [])),
-        "organizations": G.number_of_nodes(),
-        "relations": G.number_of_edges(),
-        "evidence": sum(len(d["evidence"]) for _, _, d in G.edges(data=True)),
-        "edges": edges,
-    }
-
-
-def signature(G: nx.MultiDiGraph) -> tuple[frozenset, frozenset]:
-    """What graph equality compares: relations with their evidence, and entities with aliases."""
-    rels = frozenset(
-        (r.type, r.source, r.target, r.status, tuple(sorted(r.attrs.items())),
-         tuple(sorted(tuple(e.model_dump().items()) for e in r.evidence)))
-        for r in relations(G)
-    )
-    ents = frozenset((n, frozenset(G.nodes[n].get("aliases", []))) for n in G)
-    return rels, ents
-
-
-# --------------------------------------------------------------------------- facade
-
-
-class KnowledgeGraph:
-    """A thin facade over a networkx ``MultiDiGraph`` (``.nx``); every method delegates.
-
-    >>> g = KnowledgeGraph.from_results([
-    ...     DocResult(doc_id="d1", entities=[Entity(name="Acme Inc", aliases=["ACME"])],
-    ...               relations=[Relation(type="exclusive-with", source="Acme Inc", target="Beta")]),
-    ...     DocResult(doc_id="d2", relations=[Relation(type="exclusive-with", source="Beta", target="ACME")]),
-    ... ])
-    >>> [(r.source, r.target, len(r.evidence)) for r in g.relations(involving="acme")]
-    [('Acme Inc', 'Beta', 2)]
-    """
-
-    def __init__(self, graph: nx.MultiDiGraph | None = None) -> None:
-        self.nx = graph if graph is not None else nx.MultiDiGraph()
-
-    @classmethod
-    def from_results(cls, results: Iterable[DocResult]) -> KnowledgeGraph:
-        """Build a graph from a stream of per-document results."""
-        g = cls()
-        for result in results:
-            g.add(result)
-        return g
-
-    def add(self, result: DocResult) -> None:
-        """Merge one document's results into the graph."""
-        add_result(self.nx, result)
-
-    def relations(self, **filters: Any) -> list[Relation]:
-        """See :func:`relations`."""
-        return relations(self.nx, **filters)
-
-    def changes(self, *, since=None, until=None, undated: bool = False, **filters: Any) -> list:
-        """See :func:`kg.changes.changes` (``undated=True``: :func:`kg.changes.undated`, which ignores the dates)."""
-        from kg import changes as ch
-
-        return ch.undated(self.nx, **filters) if undated else ch.changes(self.nx, since=since, until=until, **filters)
-
-    def entity(self, name: str) -> Entity | None:
-        """See :func:`entity`."""
-        return entity(self.nx, name)
-
-    def entities(self) -> list[Entity]:
-        """See :func:`entities`."""
-        return entities(self.nx)
-
-    def summary(self) -> dict[str, Any]:
-        """See :func:`summary`."""
-        return summary(self.nx)
-
-    def to_graphml(self, path) -> None:
-        """See :func:`kg.export.to_graphml`."""
-        from kg.export import to_graphml
-
-        to_graphml(self, path)
-
-    def to_json(self, path) -> None:
-        """See :func:`kg.export.to_json`."""
-        from kg.export import to_json
-
-        to_json(self, path)
-
-    def to_html(self, path, *, max_nodes: int | None = None) -> None:
-        """See :func:`kg.export.to_html`."""
-        from kg.export import to_html
-
-        to_html(self, path, max_nodes=max_nodes)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, KnowledgeGraph):
-            return NotImplemented
-        return signature(self.nx) == signature(other.nx)
-
-    __hash__ = None  # mutable
-
-    def __len__(self) -> int:
-        return self.nx.number_of_nodes()
-
-    def __repr__(self) -> str:
-        return f"<KnowledgeGraph {self.nx.number_of_nodes()} organizations, {self.nx.number_of_edges()} relations>"

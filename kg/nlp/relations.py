@@ -16,18 +16,18 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from kg.cues import Cues, load_cues
+from kg.nlp.cues import Cues, load_cues
 from kg.models import combine_status
-from kg.payments import (
+from kg.nlp.payments import (
     has_org_object,
     paid_deal,
     payment_direction,
     percent_of_revenue,
     shared_revenue,
 )
-from kg.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.fastpath reads it here)
-from kg.references import is_source
-from kg.syntax import (
+from kg.nlp.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.nlp.fastpath reads it here)
+from kg.nlp.references import is_source
+from kg.nlp.syntax import (
     sentence_ents,
     anaphoric_subject,
     apposition_tokens,

@@ -1,6 +1,6 @@
 """What a name looks like: places, titled persons, datelines, products, abbreviations.
 
-Word lists and pure functions the organization resolver (:mod:`kg.orgs`) consults.
+Word lists and pure functions the organization resolver (:mod:`kg.nlp.orgs`) consults.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
-from kg.resolve import LEGAL_SUFFIXES, entity_key, is_place, places  # noqa: F401  (re-exported)
+from kg.nlp.names import LEGAL_SUFFIXES, entity_key, is_place, places  # noqa: F401  (re-exported)
 
 TICKER = re.compile(
     r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"

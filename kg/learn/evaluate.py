@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.io import parse_date
+from kg.read.documents import parse_date
 from kg.models import ATTR_KEYS, RELATION_TYPES, SYMMETRIC_TYPES, DocResult, Document, Relation
 
 _THE = re.compile(r"^the\s+", re.IGNORECASE)
@@ -278,12 +278,12 @@ def _bipartite(options: dict[tuple, list[int]]) -> dict[tuple, int]:
     return {key: gi for gi, key in owner.items()}
 
 
-def evaluate(gold_path: str | Path, *, nlp=None, order: str = "together") -> Report:
-    """Run extraction on a gold file and score it.
+def evaluate(gold_path: str | Path, *, nlp, order: str = "together") -> Report:
+    """Run extraction with the pipeline ``nlp`` on a gold file and score it.
 
     ``order`` is "together" (one stream), "single" (one passage at a time) or "shuffled".
     """
-    from kg.extract import extract_documents
+    from kg.nlp.results import extract_documents
 
     passages = read_gold(gold_path)
     docs = passage_documents(passages)

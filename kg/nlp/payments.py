@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from kg.cues import Cues
-from kg.syntax import clause_tokens, clause_verb, party_names, sentence_ents, subject_tokens
+from kg.nlp.cues import Cues
+from kg.nlp.syntax import clause_tokens, clause_verb, party_names, sentence_ents, subject_tokens
 
 
 def paid_deal(sent: Span, org_tokens: set[int]) -> list[Span]:

@@ -34,17 +34,8 @@ def relations_of(rows: list[dict], document: Document) -> list[Relation]:
             for rel in rows]
 
 
-def extract_documents(docs: Iterable[Document], nlp=None, *, batch_size: int = 64) -> Iterator[DocResult]:
-    """Stream documents through the pipeline, yielding one :class:`DocResult` each.
-
-    >>> r = next(extract_documents([Document(id="d", text="Acme Corp. signed a partnership with Globex Inc.")]))
-    >>> [(x.type, x.source, x.target) for x in r.relations]
-    [('partners-with', 'Acme Corp', 'Globex Inc')]
-    """
-    if nlp is None:
-        from kg.nlp import load_pipeline
-
-        nlp = load_pipeline()
+def extract_documents(docs: Iterable[Document], nlp, *, batch_size: int = 64) -> Iterator[DocResult]:
+    """Stream documents through the pipeline ``nlp``, yielding one :class:`DocResult` each."""
     pairs = ((_prepared(nlp, d), d) for d in docs)
     for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield doc_to_result(doc, document)
@@ -56,12 +47,3 @@ def _prepared(nlp, document: Document):
     if document.published is not None:
         doc.user_data["published"] = document.published.isoformat()
     return doc
-
-
-def extract_text(text: str, *, doc_id: str = "text", published=None, nlp=None) -> DocResult:
-    """Extract from one text.
-
-    >>> sorted((r.type, r.status) for r in extract_text("Acme and Globex ended their exclusive partnership.").relations)
-    [('exclusive-with', 'ended'), ('partners-with', 'ended')]
-    """
-    return next(extract_documents([Document(id=doc_id, text=text, published=published)], nlp))

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import NamedTuple
 
-from kg.textsafe import parse_date
+from kg.read.textsafe import parse_date
 
 # Only markup says when a page was published; dates in the running text ("since 2020") are not guesses we want.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}

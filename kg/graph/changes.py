@@ -16,6 +16,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from kg.errors import KGError
+from kg.graph.query import resolve
 from kg.models import Change, Evidence, combine_status
 
 _EVIDENCE_FIELDS = tuple(Evidence.model_fields)
@@ -78,8 +79,6 @@ def _evidence(evs: Iterable[dict]) -> list[Evidence]:
 
 def _edges(G: nx.MultiDiGraph, type_: str | None, involving: str | None) -> Iterator[tuple[str, str, dict]]:
     if involving is not None:
-        from kg.graph import resolve  # here: kg.graph imports this module lazily
-
         node = resolve(G, involving)
         if node is None:
             return
@@ -97,7 +96,7 @@ def changes(
 ) -> list[Change]:
     """Edges that started, ended or changed status from ``since`` to ``until`` (both included), by date.
 
-    >>> from kg.graph import add_result
+    >>> from kg.graph.merge import add_result
     >>> from kg.models import DocResult, Relation
     >>> G = nx.MultiDiGraph()
     >>> add_result(G, DocResult(doc_id="a", published="2025-01-02", relations=[Relation(type="exclusive-with", source="A", target="B")]))

@@ -1,9 +1,4 @@
-"""Reading documents from folders, files (.txt .md .html .jsonl), stdin and raw strings.
-
-``iter_documents`` is a generator that never raises for one bad input: each file or line it
-cannot use is reported to ``on_skip`` as a ``Skip`` (one line: ``path:line: reason — fix``) and
-reading goes on. ``iter_documents_strict`` raises the matching ``InputError`` subclass instead.
-"""
+"""Reading one ``iter_documents`` call's inputs: paths, folder walks, files, streams, JSON Lines, stdin."""
 
 from __future__ import annotations
 
@@ -12,26 +7,26 @@ import errno
 import io
 import itertools
 import json
-import logging
 import os
 import stat
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO
 
-from pydantic import BaseModel, ConfigDict
-
-from kg.errors import InputError
 from kg.models import Document
-from kg.textsafe import binary_kind, bom_encoding, declared_charset, guess_encoding, parse_date, replace_surrogates
-from kg.webpage import read_page
-
-__all__ = [
-    "DEFAULT_MAX_DOC_CHARS", "Skip", "SkipLog", "iter_documents", "iter_documents_strict", "parse_date",
-    "raise_skip", "split_text",
-]
+from kg.read.skips import Skip, SkipKind
+from kg.read.textsafe import (
+    binary_kind,
+    bom_encoding,
+    declared_charset,
+    guess_encoding,
+    parse_date,
+    replace_surrogates,
+    split_text,
+)
+from kg.read.webpage import read_page
 
 # Relations are read within sentences, so splitting at paragraphs loses nothing; 100k chars is
 # far above any news article, well under spaCy's default nlp.max_length (1,000,000), and keeps
@@ -49,192 +44,8 @@ BINARY_SUFFIXES = frozenset(
 _SNIFF = 8192
 _CHUNK = 1 << 20
 
-SkipKind = Literal["missing", "unreadable", "binary", "unsupported", "empty", "malformed", "duplicate", "loop"]
-log = logging.getLogger(__name__)
 
-
-class MissingInputError(InputError):
-    """An input does not exist, or disappeared before it could be read."""
-
-
-class UnreadableInputError(InputError):
-    """An input cannot be opened: permission denied, not a regular file, I/O error."""
-
-
-class BinaryInputError(InputError):
-    """An input is a binary file (PDF, image, archive), not text."""
-
-
-class UnsupportedInputError(InputError):
-    """An input is of a kind kg does not read (file extension, Python object)."""
-
-
-class EmptyInputError(InputError):
-    """An input holds no text."""
-
-
-class MalformedInputError(InputError):
-    """A JSON Lines line is not valid JSON, not an object, or has no ``text`` string."""
-
-
-class DuplicateInputError(InputError):
-    """A file or folder was reached a second time (through a symlink or a repeated argument)."""
-
-
-class SymlinkLoopError(InputError):
-    """A symlink points back into a folder that contains it."""
-
-
-_ERRORS: dict[str, type[InputError]] = {
-    "missing": MissingInputError, "unreadable": UnreadableInputError, "binary": BinaryInputError,
-    "unsupported": UnsupportedInputError, "empty": EmptyInputError, "malformed": MalformedInputError,
-    "duplicate": DuplicateInputError, "loop": SymlinkLoopError,
-}
-
-
-class Skip(BaseModel):
-    """One input that was not read, and why; ``str()`` is the one-line message for the user.
-
-    >>> print(Skip(path="a.jsonl", line=3, kind="malformed", reason="not valid JSON", fix="fix the line"))
-    a.jsonl:3: not valid JSON — fix the line
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    path: str
-    line: int | None = None
-    kind: SkipKind
-    reason: str
-    fix: str = ""
-
-    def __str__(self) -> str:
-        path = self.path.replace("\n", "\\n").replace("\r", "\\r")  # keep it one line, whatever the file name
-        where = f"{path}:{self.line}" if self.line is not None else path
-        return f"{where}: {self.reason}" + (f" — {self.fix}" if self.fix else "")
-
-    def error(self) -> InputError:
-        """The ``InputError`` subclass for this skip, with the same message."""
-        return _ERRORS[self.kind](str(self))
-
-
-class SkipLog:
-    """Collects skips: pass it as ``on_skip``; ``summary()`` counts them by kind.
-
-    >>> skips = SkipLog()
-    >>> docs = list(iter_documents(["Acme signs.", "  "], on_skip=skips))
-    >>> len(docs), skips.count, skips.summary()
-    (1, 1, '1 skipped (1 empty)')
-    """
-
-    def __init__(self, echo: Callable[[str], object] | None = None) -> None:
-        self.skips: list[Skip] = []
-        self._echo = echo
-
-    def __call__(self, skip: Skip) -> None:
-        self.skips.append(skip)
-        if self._echo is not None:
-            self._echo(str(skip))
-
-    def __iter__(self) -> Iterator[Skip]:
-        return iter(self.skips)
-
-    @property
-    def count(self) -> int:
-        return len(self.skips)
-
-    def counts(self) -> dict[str, int]:
-        """Number of skips per kind, most common first."""
-        return dict(Counter(s.kind for s in self.skips).most_common())
-
-    def summary(self) -> str:
-        if not self.skips:
-            return "nothing skipped"
-        kinds = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
-        return f"{self.count} skipped ({kinds})"
-
-
-def raise_skip(skip: Skip) -> None:
-    """An ``on_skip`` callback that raises the skip's ``InputError`` subclass."""
-    raise skip.error()
-
-
-def _log_skip(skip: Skip) -> None:
-    log.warning("skipped %s", skip)
-
-
-def iter_documents(
-    inputs: str | Path | Document | Iterable[str | Path | Document],
-    *,
-    on_skip: Callable[[Skip], object] | None = None,
-    max_doc_chars: int = DEFAULT_MAX_DOC_CHARS,
-) -> Iterator[Document]:
-    """Documents from paths (files, folders, ``-`` for stdin), raw texts or Documents, in order.
-
-    Never raises for a bad input: it is reported to ``on_skip`` (default: a warning on the
-    ``kg.io`` logger) and skipped. A document longer than ``max_doc_chars`` is split at
-    paragraph (else line, sentence, space) boundaries into ``id#1``, ``id#2``… each within the limit.
-    A ``str`` is a path when it is ``-``, an existing path, or a single word ending in a known
-    extension; otherwise it is the text of a document.
-
-    >>> [d.id for d in iter_documents(["Acme signs a deal.", "Beta too."])]
-    ['text-0', 'text-1']
-    >>> [d.text for d in iter_documents("One.\\n\\nTwo.", max_doc_chars=6)]
-    ['One.\\n\\n', 'Two.']
-    """
-    if max_doc_chars < 1:
-        raise ValueError("max_doc_chars must be at least 1")
-    reader = _Reader(_log_skip if on_skip is None else on_skip, max_doc_chars)
-    if isinstance(inputs, (str, Path, Document)):
-        inputs = [inputs]
-    for n, item in enumerate(inputs):
-        yield from reader.item(n, item)
-
-
-def iter_documents_strict(
-    inputs: str | Path | Document | Iterable[str | Path | Document], *, max_doc_chars: int = DEFAULT_MAX_DOC_CHARS
-) -> Iterator[Document]:
-    """Like ``iter_documents`` but raises an ``InputError`` subclass at the first bad input.
-
-    >>> list(iter_documents_strict(["   "]))
-    Traceback (most recent call last):
-    kg.io.EmptyInputError: text-0: empty document — give some text
-    """
-    return iter_documents(inputs, on_skip=raise_skip, max_doc_chars=max_doc_chars)
-
-
-def split_text(chunks: str | Iterable[str], limit: int) -> Iterator[str]:
-    """Consecutive slices of the text (given whole or in chunks), each at most ``limit`` chars.
-
-    Cuts after a blank line, else a line break, else ". ", else a space, found in the second half
-    of the window; else exactly at ``limit``. Whitespace-only slices are dropped.
-
-    >>> list(split_text(["Para one.\\n\\nPara", " two is here."], 16))
-    ['Para one.\\n\\n', 'Para two is ', 'here.']
-    """
-    buf = ""
-    for chunk in [chunks] if isinstance(chunks, str) else chunks:
-        buf += chunk
-        pos = 0
-        while len(buf) - pos > limit:
-            cut = _cut(buf, pos, pos + limit)
-            if buf[pos:cut].strip():
-                yield buf[pos:cut]
-            pos = cut
-        buf = buf[pos:]
-    if buf.strip():
-        yield buf
-
-
-def _cut(buf: str, start: int, end: int) -> int:
-    floor = start + max(1, (end - start) // 2)
-    for sep in ("\n\n", "\n", ". ", " "):
-        i = buf.rfind(sep, floor, end)
-        if i >= 0:
-            return i + len(sep)
-    return end
-
-
-class _Reader:
+class Reader:
     """State of one ``iter_documents`` call: the callback, files and ids already seen."""
 
     def __init__(self, on_skip: Callable[[Skip], object], limit: int) -> None:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from kg.errors import KGError
-from kg.io import DEFAULT_MAX_DOC_CHARS
+from kg.read.documents import DEFAULT_MAX_DOC_CHARS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Build and query knowledge graphs of deal news.")
 console = Console()
@@ -42,7 +42,7 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err, transient=False)
 
 
-# -- engine and store options (kg.engine, kg.store) -------------------------------------------
+# -- engine and store options (kg.engine, kg.graph.store) -------------------------------------------
 RelModelOpt = Annotated[Optional[Path], typer.Option("--relations-model", help="Relation model directory from `kg train` (default: the shipped model).")]
 TypesOpt = Annotated[Optional[Path], typer.Option("--types", help="TOML file of relation types (replaces the built-in three).")]
 PatternsOpt = Annotated[Optional[Path], typer.Option("--patterns", help="Extra deal-term patterns (span-ruler JSON Lines), added to the built-in ones.")]
@@ -66,7 +66,7 @@ def add(
 ) -> None:
     """Add INPUTS to the store (only documents it lacks are extracted); with -o, rewrite the outputs."""
     from kg.api import add as add_documents
-    from kg.store import Store
+    from kg.graph.store import Store
 
     _check_outputs(out, store)
     with _progress() as progress:
@@ -101,7 +101,7 @@ def build(
 ) -> None:
     """Build the graph of INPUTS and write graph.html, graph.graphml and graph.json to OUT."""
     from kg.api import build as build_graph
-    from kg.io import SkipLog, iter_documents
+    from kg.read.documents import SkipLog, iter_documents
 
     _check_outputs(out, store)
     total = _count_inputs(inputs)
@@ -123,7 +123,7 @@ def build(
 
 def _check_outputs(out: Path | None, store: Path | None = None) -> None:
     """Fail before any document is read when an output folder or the store cannot be written."""
-    from kg.outputs import check_output_dir, check_output_file
+    from kg.export.outputs import check_output_dir, check_output_file
 
     if out is not None:
         check_output_dir(out)
@@ -133,7 +133,7 @@ def _check_outputs(out: Path | None, store: Path | None = None) -> None:
 
 def write_outputs(graph, out: Path, html_max_nodes: int | None = None) -> None:
     """graph.graphml, graph.json and graph.html in OUT; an OSError becomes a one-line error."""
-    from kg.outputs import writing
+    from kg.export.outputs import writing
 
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
@@ -189,7 +189,7 @@ def query(
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format jsonl.")] = False,
 ) -> None:
     """Print the edges of GRAPH that match the filters: one line each, or CSV/JSON for scripts."""
-    from kg import present
+    from kg.cli import present
     from kg.export import load
 
     fmt = "jsonl" if as_json else fmt
@@ -226,8 +226,8 @@ def changes(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object: the window, the changes and the undated readings.")] = False,
 ) -> None:
     """Edges of GRAPH that started, ended or changed status between --since and --until, by date."""
-    from kg import present
-    from kg.changes import parse_day
+    from kg.cli import present
+    from kg.graph.changes import parse_day
     from kg.export import load
 
     g = load(graph)
@@ -254,8 +254,8 @@ def extract(
 ) -> None:
     """Extract entities and relations from each passage; one JSON line per passage."""
     from kg.api import extract as extract_results
-    from kg.atomic import atomic_open
-    from kg.outputs import check_output_file, writing
+    from kg.export.atomic import atomic_open
+    from kg.export.outputs import check_output_file, writing
 
     check_output_file(out)
     n = 0
@@ -303,8 +303,8 @@ def eval_(
     With --cv K, the figure that counts: K models, each trained on the other folds' passages
     (folds by a hash of the passage id), score the passages they did not see.
     """
-    from kg.evaluate import evaluate
-    from kg.nlp import load_pipeline
+    from kg.learn.evaluate import evaluate
+    from kg.pipeline import load_pipeline
 
     cv_report = None
     if cv is not None:
@@ -383,7 +383,7 @@ def train(
 ) -> None:
     """Train a relation model on GOLD passages and write it to OUT (plain JSON; same files give the same bytes)."""
     from kg.api import train as train_model
-    from kg.outputs import check_output_dir, writing
+    from kg.export.outputs import check_output_dir, writing
 
     check_output_dir(out, ("model.json", "weights.json", "patterns.jsonl"))
     with _progress() as progress:
