@@ -214,7 +214,7 @@ def no_work(monkeypatch):
     monkeypatch.setattr(kg.api, "build", boom)
     monkeypatch.setattr(kg.api, "add", boom)
     monkeypatch.setattr(kg.api, "extract", boom)
-    monkeypatch.setattr("kg.cli._count_inputs", boom)
+    monkeypatch.setattr("kg.cli.extraction._count_inputs", boom)
 
 
 def _one_line_error(result, *words):

@@ -29,8 +29,10 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from kg.nlp.model import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.nlp.orgs import _PRONOUNS, ORG_LIKE, is_camel_name
-from kg.nlp.relations import PLANNED_TRIGGERS, _percent_of_revenue
+from kg.nlp.orgshapes import ORG_LIKE, is_camel_name
+from kg.nlp.references import PRONOUNS as _PRONOUNS
+from kg.nlp.payments import percent_of_revenue as _percent_of_revenue
+from kg.nlp.relcontext import PLANNED_TRIGGERS
 from kg.nlp.syntax import sentence_ents
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")

@@ -10,36 +10,25 @@ dicts in ``doc._.kg_relations``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kg.nlp.cues import Cues, load_cues
 from kg.models import combine_status
-from kg.nlp.payments import (
-    has_org_object,
-    paid_deal,
-    payment_direction,
-    percent_of_revenue,
-    shared_revenue,
-)
-from kg.nlp.payments import percent_of_revenue as _percent_of_revenue  # noqa: F401  (kg.nlp.fastpath reads it here)
-from kg.nlp.references import is_source
+from kg.nlp.payments import has_org_object, payment_direction
+from kg.nlp.attributes import assign_attributes, attrs_for
+from kg.nlp.relcontext import PLANNED_TRIGGERS, DocContext
+from kg.nlp.status import read_status
 from kg.nlp.syntax import (
-    sentence_ents,
-    anaphoric_subject,
     apposition_tokens,
     back_reference,
-    clause_tokens,
     clause_verb,
-    governors,
     indefinite,
     is_ancestor,
     joint_members,
     listed_together,
-    negated_exclusive,
     party_names,
     says_joint,
     speaker,
@@ -55,8 +44,6 @@ TRIGGER_STATUS_KEY = "kg_trigger_status"  # doc.user_data: trigger token index -
 TRIGGER_TYPES = {"PARTNER": "partners-with", "EXCLUSIVE": "exclusive-with", "REVSHARE": "revenue-share-capped"}
 NOT_EXCLUSIVE_HEADS = {"interview", "interviews", "story", "scoop", "footage", "photos", "reliance", "dependence",
                        "focus", "club", "offer", "offers", "discount", "preview", "look"}
-_START_VERBS = {"start", "begin", "launch", "form", "sign", "strike", "establish", "date", "found", "enter", "forge", "back"}
-PLANNED_TRIGGERS = {"talks", "negotiations", "negotiating", "negotiate", "discussions"}
 CONFIDENCE = {"possessor": 0.8, "subject-object": 0.8, "coordinated": 0.75, "pair": 0.55, "speaker": 0.45,
               "nearest": 0.3}
 
@@ -96,7 +83,7 @@ class RelationExtractor:
         if len(orgs) < 2 and not any(o.label_ in {"REF", "REFS"} for o in orgs):
             doc._.kg_relations = []
             return doc
-        ctx = _DocContext(doc, orgs, terms)
+        ctx = DocContext(doc, orgs, terms)
         cands: list[Candidate] = []
         for si, sent in enumerate(ctx.sents):
             found = self._sentence(ctx, si, sent)
@@ -107,19 +94,19 @@ class RelationExtractor:
         return doc
 
     # -- per sentence ----------------------------------------------------------------------
-    def _sentence(self, ctx: "_DocContext", si: int, sent: Span) -> list[Candidate]:
+    def _sentence(self, ctx: DocContext, si: int, sent: Span) -> list[Candidate]:
         parties = ctx.parties(sent)
         if not parties:
             return []
         out: list[Candidate] = []
         triggers = ctx.triggers(si, sent)
-        attr_owner = self._assign_attributes(ctx, sent, triggers)
+        attr_owner = assign_attributes(self.cues, ctx, sent, triggers)
         for label, trig in triggers:
             rtype = TRIGGER_TYPES[label]
             head = trig.root
             if self._blocked(ctx, rtype, trig, sent):
                 continue
-            status, status_rule = self._status(ctx, rtype, trig, sent)
+            status, status_rule = read_status(ctx, rtype, trig, sent)
             # the rules' status reading of every trigger, paired or not: a feature of the trained scorer
             ctx.doc.user_data.setdefault(TRIGGER_STATUS_KEY, {})[trig.start] = status
             if label == "REVSHARE":
@@ -133,18 +120,18 @@ class RelationExtractor:
             attrs = attr_owner.get(trig.start, {})
             for c in found:
                 c.rule += f"{status_rule}"
-                c.attrs = self._attrs_for(rtype, attrs)
+                c.attrs = attrs_for(rtype, attrs)
                 if head.lower_ in PLANNED_TRIGGERS and c.status == "active":
                     c.status = "planned"
                 out.append(c)
         return out
 
-    def _orphan_attributes(self, ctx: "_DocContext", si: int, sent: Span, cands: list[Candidate]) -> None:
+    def _orphan_attributes(self, ctx: DocContext, si: int, sent: Span, cands: list[Candidate]) -> None:
         """"The contract is worth $60 million": attributes of a deal named in a recent sentence."""
         triggers = ctx.triggers(si, sent)
         if not triggers or not cands:
             return
-        owners = self._assign_attributes(ctx, sent, triggers)
+        owners = assign_attributes(self.cues, ctx, sent, triggers)
         named = {n for names in ctx.parties(sent).values() for n in names}
         for label, trig in triggers:
             attrs = owners.get(trig.start)
@@ -155,10 +142,10 @@ class RelationExtractor:
             if named:
                 recent = [c for c in recent if c.source in named or c.target in named]
             if recent:
-                for k, v in self._attrs_for(rtype, attrs).items():
+                for k, v in attrs_for(rtype, attrs).items():
                     recent[-1].attrs.setdefault(k, v)
 
-    def _blocked(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> bool:
+    def _blocked(self, ctx: DocContext, rtype: str, trig: Span, sent: Span) -> bool:
         """Acquisitions, lawsuits and rivalry in the trigger's clause are not deals; nor an "exclusive interview"."""
         head = trig.root
         if rtype == "exclusive-with":
@@ -185,7 +172,7 @@ class RelationExtractor:
         return False
 
     # -- pairing -------------------------------------------------------------------------
-    def _pairs(self, ctx: "_DocContext", trig: Span, sent: Span, parties: dict[int, list[str]]):
+    def _pairs(self, ctx: DocContext, trig: Span, sent: Span, parties: dict[int, list[str]]):
         head = trig.root
         noun = trigger_noun(head)
         if back_reference(noun) or indefinite(noun):
@@ -247,7 +234,7 @@ class RelationExtractor:
             out.append((a, b, conf, how))
         return out
 
-    def _revenue_share(self, ctx: "_DocContext", si: int, sent: Span, trig: Span, parties: dict[int, list[str]],
+    def _revenue_share(self, ctx: DocContext, si: int, sent: Span, trig: Span, parties: dict[int, list[str]],
                        status: str) -> Candidate | None:
         capped, cap_how = ctx.capped(si, sent, trig)
         if not capped or (status == "ended" and cap_how != "same-sentence"):
@@ -260,193 +247,6 @@ class RelationExtractor:
                          f"revenue-share-capped:{how}:cap-{cap_how}:{trig.text.lower()}", sent)
 
     # -- status --------------------------------------------------------------------------
-    def _status(self, ctx: "_DocContext", rtype: str, trig: Span, sent: Span) -> tuple[str, str]:
-        head = trig.root
-        verb = clause_verb(trigger_noun(head))
-        ancestors = governors(head)
-        doc = ctx.doc
-        non_exclusive = head.lower_ == "nonexclusive" or (
-            head.i >= 2 and doc[head.i - 1].text == "-" and doc[head.i - 2].lower_ == "non")
-        for tok in ctx.term_tokens("ENDED", sent):
-            word = tok.lower_
-            if word in {"former", "previous", "prior", "earlier"}:
-                if rtype == "exclusive-with" and (tok.head == head or tok.head == head.head) and tok.i < head.i:
-                    return "ended", f":ended={word}"
-                continue
-            if word in {"convert", "converts", "converted", "shift", "shifts", "shifted"} and rtype != "exclusive-with":
-                continue
-            if word in {"non", "-"}:
-                continue
-            if tok.i in ancestors or (0 < head.i - tok.i <= 3 and word in {"no", "longer"}):
-                return "ended", f":ended={word}"
-            if tok.head == verb and tok.dep_ in {"acomp", "advmod", "neg", "attr"} or tok.i == verb.i and head.dep_ in {"nsubj", "nsubjpass"}:
-                return "ended", f":ended={word}"
-            if word == "longer" and tok.head == verb:
-                return "ended", ":ended=no longer"
-        if non_exclusive:
-            return "ended", ":ended=non-exclusive"
-        if rtype == "exclusive-with" and head.i >= 1 and doc[head.i - 1].lower_ == "from":
-            return "ended", ":ended=from-exclusive"
-        for tok in ctx.term_tokens("PLANNED", sent):
-            if tok.lower_ in {"would", "could", "might", "set"}:
-                continue
-            if tok.i in ancestors or tok.head == verb or tok.i == verb.i or (
-                    tok.head == verb.head and tok.head.i != verb.i and verb.dep_ in {"advcl", "xcomp", "acl"}):
-                return "planned", f":planned={tok.lower_}"
-        if any(c.dep_ == "neg" for c in verb.children) or any(c.lower_ == "no" and c.dep_ == "det" for c in head.children):
-            return ("ended" if rtype == "exclusive-with" else "planned"), ":negated"
-        if rtype == "exclusive-with" and _starts_later(sent):
-            return "planned", ":planned=starts-later"
-        return "active", ""
-
-    # -- attributes ----------------------------------------------------------------------
-    def _assign_attributes(self, ctx: "_DocContext", sent: Span, triggers) -> dict[int, dict[str, str]]:
-        """Each MONEY/PERCENT/DATE entity belongs to the nearest trigger of the sentence."""
-        owners: dict[int, dict[str, str]] = {}
-        if not triggers:
-            return owners
-        live = [(lab, t) for lab, t in triggers if not (lab == "EXCLUSIVE" and negated_exclusive(t.root))]
-        triggers = live or triggers
-        anchors = [(t.start, t) for _, t in triggers] + [(t.start, t) for t in ctx.term_spans("CAP", sent)]
-        for ent in sentence_ents(sent):
-            if ent.label_ not in {"MONEY", "PERCENT", "DATE"}:
-                continue
-            key, value = self._attribute(ctx, ent)
-            if key is None:
-                continue
-            nearest = min(anchors, key=lambda a: min(abs(a[0] - ent.start), abs(a[1].end - ent.end)))[1]
-            owner = nearest
-            if owner not in [t for _, t in triggers]:  # a cap word: give it to the nearest revenue share
-                rev = [t for lab, t in triggers if lab == "REVSHARE"]
-                owner = min(rev, key=lambda t: abs(t.start - ent.start)) if rev else None
-            if owner is not None:
-                owners.setdefault(owner.start, {}).setdefault(key, value)
-        return owners
-
-    def _attribute(self, ctx: "_DocContext", ent: Span) -> tuple[str | None, str]:
-        text = ent.text.strip()
-        if ent.label_ == "PERCENT":
-            return "percent", text
-        if ent.label_ == "MONEY":
-            low = text.lower()
-            for q in self.cues.amount_qualifiers:
-                if low.startswith(q + " "):
-                    text = text[len(q) + 1:]
-                    break
-            if not any(ch.isdigit() for ch in text):
-                return None, ""
-            return "amount", text
-        prev = ctx.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        if not any(ch.isdigit() for ch in text):
-            return None, ""
-        if prev in self.cues.until_preps:
-            return "until", text.removeprefix("the ")
-        if prev in self.cues.since_preps:
-            return "since", text.removeprefix("the ")
-        head = ctx.doc[ent.start - 1].head if ent.start > 0 else None
-        if prev in {"in", "to"} and head is not None and head.lemma_ in _START_VERBS:
-            return "since", text.removeprefix("the ")  # "started in 2018", "dates back to 2019"
-        return None, ""
-
-    def _attrs_for(self, rtype: str, attrs: dict[str, str]) -> dict[str, str]:
-        if rtype == "exclusive-with":
-            return {k: v for k, v in attrs.items() if k in {"until", "since"}}
-        if rtype == "partners-with":
-            return {k: v for k, v in attrs.items() if k != "percent"}
-        return dict(attrs)
-
-
-class _DocContext:
-    """Per-document lookups shared by the sentence rules."""
-
-    def __init__(self, doc: Doc, orgs: list[Span], terms: list[Span]):
-        self.doc = doc
-        self.sents = list(doc.sents)
-        self.orgs = orgs
-        names = {i for o in orgs if o.label_ == "ORG" for i in range(o.start, o.end)}
-        self.terms = terms = [t for t in terms if not names.intersection(range(t.start, t.end))]  # not "Royalty" in "Royalty Pharma"
-        self.by_label: dict[str, list[Span]] = {}
-        for t in terms:
-            self.by_label.setdefault(t.label_, []).append(t)
-        self.ref_only: set[str] = set()  # names reached only through "it"/"the company" in the current sentence
-        self.org_tokens = {i for s in orgs if s.label_ == "ORG" for i in range(s.start, s.end)}
-        self._sent_index = {s.start: i for i, s in enumerate(self.sents)}
-        self.revshare_sents = {self._sent_of(t) for t in self.by_label.get("REVSHARE", [])}
-
-    def _sent_of(self, span: Span) -> int:
-        return self._sent_index[span.sent.start]
-
-    def sent_index(self, sent: Span) -> int:
-        return self._sent_index[sent.start]
-
-    def term_spans(self, label: str, sent: Span) -> list[Span]:
-        return [t for t in self.by_label.get(label, []) if sent.start <= t.start < sent.end]
-
-    def term_tokens(self, label: str, sent: Span) -> list[Token]:
-        return [t.root for t in self.term_spans(label, sent)]
-
-    def parties(self, sent: Span) -> dict[int, list[str]]:
-        """Token index → canonical names of the organization mentions there that are parties, not sources."""
-        out: dict[int, list[str]] = {}
-        report = {t.i for t in self.term_tokens("REPORT", sent)}
-        named: set[str] = set()
-        referred: set[str] = set()
-        for span in self.orgs:
-            if not (sent.start <= span.start < sent.end) or not span.kb_id_:
-                continue
-            if is_source(span, report, sent):
-                continue
-            (referred if span.label_ == "REF" else named).add(span.kb_id_)
-            for i in range(span.start, span.end):
-                out.setdefault(i, []).append(span.kb_id_)
-        self.ref_only = referred - named
-        return out
-
-    def triggers(self, si: int, sent: Span) -> list[tuple[str, Span]]:
-        found: list[tuple[str, Span]] = []
-        for label in ("PARTNER", "EXCLUSIVE", "REVSHARE"):
-            found += [(label, t) for t in self.term_spans(label, sent)]
-        for t in self.term_spans("PLANNED", sent):
-            if t.root.lower_ in PLANNED_TRIGGERS:
-                found.append(("PARTNER", t))
-        recent_rev = any(si - 3 <= j < si for j in self.revshare_sents)
-        if recent_rev and not any(label == "REVSHARE" for label, _ in found):  # "payments" after "a revenue share"
-            found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
-                      if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
-        found += [("REVSHARE", s) for s in percent_of_revenue(sent)]
-        found += [("REVSHARE", s) for s in shared_revenue(sent)]
-        found += [("PARTNER", s) for s in paid_deal(sent, self.org_tokens)]
-        # Overlapping triggers of one label count once ("revenue share" and "share").
-        found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
-        kept: list[tuple[str, Span]] = []
-        for label, span in found:
-            if any(l2 == label and span.start < s2.end and s2.start < span.end for l2, s2 in kept):
-                continue
-            kept.append((label, span))
-        return kept
-
-    def capped(self, si: int, sent: Span, trig: Span) -> tuple[bool, str]:
-        caps = [t for t in self.term_tokens("CAP", sent) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
-        if caps:
-            clause = set(clause_tokens(clause_verb(trig.root), keep=trig.root))
-            rev_in_sent = [t for t in self.term_spans("REVSHARE", sent)]
-            if any(c.i in clause for c in caps) or len(rev_in_sent) <= 1:
-                return True, "same-sentence"
-        for j in (si + 1, si + 2):
-            if j >= len(self.sents):
-                break
-            nxt = self.sents[j]
-            if self.term_spans("REVSHARE", nxt) or percent_of_revenue(nxt) or (
-                    self.term_spans("PAYMENT", nxt) and self.parties(nxt)):
-                break
-            nxt_caps = [t for t in self.term_tokens("CAP", nxt) if not (t.i > 0 and self.doc[t.i - 1].lower_ == "market")]
-            if nxt_caps and anaphoric_subject(nxt):
-                return True, "next-sentence"
-        return False, ""
-
-
-# -- tree helpers ------------------------------------------------------------------------------
-
 
 def _same_family(a: str, b: str) -> bool:
     """A parent and its named unit ("Acme" and "Acme Cloud Services") are not two parties."""
@@ -463,25 +263,6 @@ def _maybe_unit(a: str, b: str) -> bool:
 
 
 # -- aggregation -------------------------------------------------------------------------------
-def _starts_later(sent: Span) -> bool:
-    """"Starting in 2026, ..." in an article of 2025, "from next season": an arrangement that begins later."""
-    published = sent.doc.user_data.get("published") or ""
-    year = int(published[:4]) if published[:4].isdigit() else None
-    for ent in sentence_ents(sent):
-        if ent.label_ != "DATE" or ent.start == 0:
-            continue
-        cue = {t.lower_ for t in sent.doc[max(ent.start - 3, sent.start):ent.start]}
-        if not cue & {"starting", "beginning", "from", "effective", "start"}:
-            continue
-        text = ent.text.lower()
-        if "next" in text or "later this" in text:
-            return True
-        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
-        if year and years and min(years) > year:
-            return True
-    return False
-
-
 def _finalize(cands: list[Candidate]) -> list[dict]:
     """One relation per (type, pair) with all its evidence; symmetric pairs in sorted order."""
     grouped: dict[tuple[str, str, str], list[Candidate]] = {}
