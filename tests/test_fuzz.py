@@ -132,10 +132,7 @@ def test_split_text_properties(text, limit):
 
 # --- extraction, graph, exports ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def nlp():
-    nlp_mod = pytest.importorskip("kg.pipeline")
-    return nlp_mod.load_pipeline()
+# the nlp fixture (the full pipeline) is shared: tests/conftest.py
 
 
 @FUZZ

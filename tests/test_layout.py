@@ -147,6 +147,16 @@ def test_no_module_over_350_lines():
     assert all(sizes[n] <= 450 for n in OVER_350_FOR_NOW)
 
 
+def test_tests_mirror_the_layout():
+    """One test folder per stage (and the command line); test file names unique across folders."""
+    tests = Path(__file__).resolve().parent
+    for folder in (*STAGES, "cli"):
+        assert list((tests / folder).glob("test_*.py")), f"tests/{folder}/ has no tests"
+        assert (KG / folder / "__init__.py").exists()
+    names = [p.name for p in tests.rglob("test_*.py")]
+    assert len(names) == len(set(names)), "a test module name is used twice (pytest imports them by basename)"
+
+
 def test_every_public_name_imports():
     import kg
 

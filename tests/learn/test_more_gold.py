@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kg.learn.evaluate import evaluate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "data" / "more_gold.jsonl"
 
 

@@ -1,4 +1,4 @@
-"""Tests for kg.io: formats, encodings, skips with reasons, limits, folder walks."""
+"""Tests for kg.read: formats, encodings, skips with reasons, limits, folder walks."""
 
 from __future__ import annotations
 
@@ -128,7 +128,7 @@ def test_html_without_visible_text_is_skipped(tmp_path):
 
 # Saved news pages (tests/pages): each has a nav bar, a cookie banner, sidebars of other deals, comments and
 # a footer. Every sentence outside the article names a company the article does not.
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parents[1] / "pages"
 OUTSIDE = ("Globex", "Umbrella", "Stark", "Wayne", "Soylent", "Tyrell", "Massive", "Oscorp", "Cyberdyne", "Initech",
            "cookies", "Comments", "Most read", "Daily Ledger Ltd", "Share", "Privacy", "First!")
 

@@ -15,7 +15,7 @@ from kg.models import RELATION_TYPES
 from kg.models import STATUSES as STATUS_NAMES
 from kg.nlp.names import clean_name
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 ARTICLES = DATA / "articles"
 GOLD = DATA / "gold.jsonl"

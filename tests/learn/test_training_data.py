@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHECK = ROOT / "data" / "check_more_gold.py"
 EXTRA = ROOT / "data" / "train" / "extra.jsonl"
 TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl", EXTRA, ROOT / "data" / "train" / "news.jsonl"]

@@ -1,4 +1,4 @@
-"""kg.changes: which edges started, ended or changed status in a window, from small hand-built graphs."""
+"""kg.graph.changes: which edges started, ended or changed status in a window, from small hand-built graphs."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 
 from kg.read.documents import SkipLog, iter_documents
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = sorted((ROOT / "data" / "articles").glob("*.txt"))[:3]
 LIMIT = 3000
 BIG_PARA = "Acme Corp. signed a partnership with Globex Inc. to sell cloud services in Europe. " * 10

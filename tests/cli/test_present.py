@@ -1,4 +1,4 @@
-"""kg.present: lines fitted to a terminal whatever the text (wide characters, escapes, long names)."""
+"""kg.cli.present: lines fitted to a terminal whatever the text (wide characters, escapes, long names)."""
 
 from __future__ import annotations
 

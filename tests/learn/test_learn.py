@@ -14,7 +14,7 @@ from kg.learn.model import RelationModel, default_model_path
 from kg.learn.run import load_patterns_file, train
 from kg.learn.types import load_types, parse_types
 
-SUPPLIES = Path(__file__).parent / "data" / "supplies"
+SUPPLIES = Path(__file__).parents[1] / "data" / "supplies"
 MODEL_FILES = ("model.json", "weights.json", "patterns.jsonl")
 
 

@@ -1,4 +1,4 @@
-"""Tests for kg.atomic: outputs are replaced whole or not at all, even under SIGKILL."""
+"""Tests for kg.export.atomic: outputs are replaced whole or not at all, even under SIGKILL."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from kg.export.atomic import atomic_open, atomic_write_bytes, atomic_write_text, remove_stale_temps
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "data" / "articles"
 
 

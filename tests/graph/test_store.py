@@ -216,9 +216,9 @@ build_graph(iter_documents(sys.argv[2]), store=sys.argv[1], chunk_size=1)
 def test_sigkill_real_pipeline_then_rerun_equals_one_build(tmp_path):
     import kg
 
-    articles = sorted((TESTS.parent / "data" / "articles").glob("*.txt"))
+    articles = sorted((TESTS.parents[1] / "data" / "articles").glob("*.txt"))
     db = tmp_path / "kg.db"
-    _kill_midway([sys.executable, "-c", _REAL_SCRIPT, str(db), str(TESTS.parent / "data" / "articles")], db,
+    _kill_midway([sys.executable, "-c", _REAL_SCRIPT, str(db), str(TESTS.parents[1] / "data" / "articles")], db,
                  dict(os.environ), at_least=2)
     stored = _stored(db)
     assert 2 <= stored < len(articles)
@@ -236,7 +236,7 @@ def test_cli_build_with_store_then_add_equals_build_of_all(tmp_path):
     import kg
     from kg.cli import app
 
-    articles = sorted((TESTS.parent / "data" / "articles").glob("*.txt"))
+    articles = sorted((TESTS.parents[1] / "data" / "articles").glob("*.txt"))
     first, rest = articles[:5], articles[5:]
     runner = CliRunner()
     db = tmp_path / "kg.db"
