@@ -42,15 +42,8 @@ def eval_(
         from kg.learn.run import cross_validate
 
         with _progress() as progress:
-            tasks: dict[str, int] = {}
-
-            def tick(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = progress.add_task(stage, total=total or None)
-                progress.update(tasks[stage], completed=done)
-
             cv_report = cross_validate([gold], cv, types=types, patterns=patterns, model=model, also=also or [],
-                                       progress=tick)
+                                       progress=_stages(progress))
         report = cv_report.report
         data = cv_report.to_dict()
         if plot is not None:
@@ -117,16 +110,8 @@ def train(
     from kg.export.outputs import check_output_dir, writing
 
     check_output_dir(out, ("model.json", "weights.json", "patterns.jsonl"))
-    with _progress() as progress:
-        tasks: dict[str, int] = {}
-
-        def tick(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total or None)
-            progress.update(tasks[stage], completed=done)
-
-        with writing(out):
-            trained = train_model(gold, out=out, types=types, patterns=patterns, model=model, progress=tick)
+    with _progress() as progress, writing(out):
+        trained = train_model(gold, out=out, types=types, patterns=patterns, model=model, progress=_stages(progress))
     s = trained.info["summary"]
     console.print(f"trained on {s['passages']} passage(s), {s['candidates']} candidate pair(s); wrote {out}")
     t = Table(title="what it learned")
@@ -152,3 +137,15 @@ def _print_errors(rows: list[dict], by_type: bool) -> None:
         else:
             console.print(f"   rule: {o['rule']}  confidence {o['confidence']:.2f}", highlight=False)
             console.print(f"   sentence: {o['sentence']}", highlight=False)
+
+
+def _stages(progress):
+    """A ``(stage, done, total)`` callback drawing one bar per stage of training or cross-validation."""
+    tasks: dict[str, int] = {}
+
+    def tick(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total or None)
+        progress.update(tasks[stage], completed=done)
+
+    return tick

@@ -104,6 +104,9 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
                 if not any(c.index == si for c in cand.contexts):
                     ma, mb = (x, y) if x.kb_id_ == a else (y, x)
                     cand.contexts.append(Context(sent, si, ma, mb, sent_terms, labels, {}, cross=True))
+    for cand in pairs.values():  # a pair named together in a sentence is read from its own sentences only
+        if any(not c.cross for c in cand.contexts):
+            cand.contexts = [c for c in cand.contexts if not c.cross]
     return list(pairs.values())
 
 

@@ -1,15 +1,10 @@
-"""Features of a candidate: small named functions, each returning a few ``{"name": value}`` pairs.
-
-Three feature sets, all built from the sentences ("contexts") that join a pair:
-
-- :func:`pair_features` — is there an edge of a type between the two (unordered);
-- :func:`direction_features` — for a directed type, is the first name the source;
-- :func:`status_features` — active, ended or planned.
+"""Features of one sentence of a candidate pair: small named functions, each returning a few ``{"name": value}`` pairs.
 
 A context's features come from its sentence: which deal terms and cues occur, what the rule
 extractor made of it (the old rules are evidence now), how each name sits in the parse, and the
 words around and between the names. A pair's features are the union over its contexts (the
-largest value of each), so one clear sentence is enough.
+largest value of each), so one clear sentence is enough; the pair, direction and status features are
+in :mod:`kg.learn.pairfeatures`.
 """
 
 from __future__ import annotations
@@ -18,10 +13,8 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Span, Token
 
-from kg.learn.candidates import Context, PairCandidate
+from kg.learn.candidates import Context
 from kg.nlp.references import is_source
-from kg.nlp.relations import TRIGGER_STATUS_KEY
-from kg.nlp.syntax import sentence_ents
 
 Features = dict[str, float]
 CUE_LABELS = ("ENDED", "PLANNED", "REPORT", "ACQUISITION", "LEGAL", "RIVALRY", "CAP", "PAYMENT")
@@ -225,148 +218,4 @@ def context_features(ctx: Context) -> Features:
     out: Features = {}
     for fn in CONTEXT_FEATURES:
         out.update(fn(ctx))
-    return out
-
-
-def _union(rows: Iterable[Features]) -> Features:
-    out: Features = {}
-    for row in rows:
-        for k, v in row.items():
-            if v > out.get(k, float("-inf")):
-                out[k] = v
-    return out
-
-
-# -- pair, direction, status --------------------------------------------------------------------
-def endpoints(cand: PairCandidate) -> Features:
-    """What the document says of each name: how the model tags it, whether it looks like a person's name."""
-    doc = cand.contexts[0].sent.doc
-    out: Features = {}
-    for name in (cand.a, cand.b):
-        spans = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_ == name and s.label_ == "ORG"]
-        labels = [s.root.ent_type_ or "none" for s in spans]
-        if labels:  # the most frequent tag; ties go to the alphabetically first (no set order: it varies by process)
-            out[f"end_ner={min(sorted(set(labels)), key=lambda x: -labels.count(x))}"] = 1.0
-        if len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and all(
-                s.root.ent_type_ == "PERSON" for s in spans):
-            out["end_person_like"] = 1.0
-    return out
-
-
-def pair_features(cand: PairCandidate, triggers: Iterable[str] | None = None,
-                  rows: list[Features] | None = None) -> Features:
-    """Features of an unordered pair: the union of its contexts, its rule relations, how often it occurs.
-
-    With ``triggers``, the contexts that hold one of them (or where a rule proposed the type) give the
-    features; the others add only their deal-term labels, prefixed "other:". ``rows`` are the contexts'
-    features when already computed (one per context, in order).
-    """
-    rows = rows if rows is not None else [context_features(c) for c in cand.contexts]
-    keep = list(range(len(cand.contexts)))
-    if triggers is not None:
-        triggers = set(triggers)
-        keep = [i for i, c in enumerate(cand.contexts) if c.labels & triggers or c.rules] or keep
-    out = _union(rows[i] for i in keep)
-    for i, c in enumerate(cand.contexts):
-        if i not in keep:
-            out.update({f"other:label={label}": 1.0 for label in c.labels})
-    out.update(endpoints(cand))
-    for rtype, rel in cand.rules.items():
-        out[f"doc_rule={rtype}"] = 1.0
-        out[f"doc_rule_status={rtype}:{rel['status']}"] = 1.0
-    out[f"contexts{_bucket(len(cand.contexts), (1, 2, 4))}"] = 1.0
-    if all(c.cross for c in cand.contexts):
-        out["only_cross_sentence"] = 1.0
-    out["bias"] = 1.0
-    return out
-
-
-def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: Iterable[str]) -> Features:
-    """Is ``source`` (one of the pair) the source of a directed ``rtype`` edge?"""
-    triggers = set(triggers)
-    out: Features = {"bias": 1.0}
-    rel = cand.rules.get(rtype)
-    if rel is not None:
-        out["rule_agrees" if rel["source"] == source else "rule_disagrees"] = 1.0
-    for ctx in cand.contexts:
-        src, dst = (ctx.a, ctx.b) if ctx.a.kb_id_ == source else (ctx.b, ctx.a)
-        out["src_first" if src.start < dst.start else "dst_first"] = 1.0
-        near = _nearest_term(ctx, triggers)
-        for role, mention in (("src", src), ("dst", dst)):
-            root = mention.root
-            while root.dep_ == "conj" and root.head.i != root.i:
-                root = root.head
-            out[f"{role}_dep={root.dep_}"] = 1.0
-            if root.dep_ == "pobj":
-                out[f"{role}_prep={root.head.lower_}"] = 1.0
-            if root.dep_ in {"nsubj", "nsubjpass", "dobj", "dative"}:
-                out[f"{role}_{root.dep_}<{_word(root.head)}"] = 1.0
-            if near is not None:
-                out[f"{role}_{'before' if mention.start < near.start else 'after'}_trigger"] = 1.0
-        for r_ev in ctx.rules.values():
-            if "source" in r_ev:
-                out["ctx_rule_agrees" if r_ev["source"] == source else "ctx_rule_disagrees"] = 1.0
-    return out
-
-
-def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) -> Features:
-    """Active, ended or planned: cue words near the type's triggers and what the rules said."""
-    triggers = set(triggers)
-    out: Features = {"bias": 1.0, f"type={rtype}": 1.0}
-    rel = cand.rules.get(rtype)
-    if rel is not None:
-        out[f"rule_status={rel['status']}"] = 1.0
-        out[f"rule_status={rtype}:{rel['status']}"] = 1.0
-    own = [c for c in cand.contexts if c.labels & triggers] or cand.contexts
-    for ctx in own:
-        for key in cues(ctx):
-            out[key] = 1.0
-        near = _nearest_term(ctx, triggers)
-        if near is not None:
-            root = near.root
-            out[f"trigger={near.text.lower()}"] = 1.0
-            read = ctx.sent.doc.user_data.get(TRIGGER_STATUS_KEY, {}).get(near.start)
-            if read:
-                out[f"trigger_status={read}"] = 1.0
-            for t in ctx.terms:
-                if t.label_ in {"ENDED", "PLANNED"} and abs(t.start - near.start) <= 6:
-                    out[f"near_cue={t.label_}"] = 1.0
-                    out[f"near_cue={t.label_}:{t.text.lower()}"] = 1.0
-            verb = root
-            while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
-                verb = verb.head
-            out[f"verb_tag={verb.tag_}"] = 1.0
-            out[f"verb={_word(verb)}"] = 1.0
-            for child in verb.children:
-                if child.dep_ in {"aux", "neg", "advmod"}:
-                    out[f"verb_{child.dep_}={child.lower_}"] = 1.0
-            for child in root.children:
-                if child.dep_ in {"amod", "det", "neg"}:
-                    out[f"trigger_{child.dep_}={child.lower_}"] = 1.0
-            governors = {t.i for t in root.ancestors}
-            for t in ctx.terms:
-                if t.label_ in {"ENDED", "PLANNED"} and (t.root.i in governors or t.root.head.i == root.i):
-                    out[f"governs={t.label_}"] = 1.0
-                    out[f"governs={t.label_}:{t.text.lower()}"] = 1.0
-        for ev in ctx.rules.values():
-            out[f"ctx_rule_status={ev['status']}"] = 1.0
-        out.update(_future_dates(ctx))
-    return out
-
-
-def _future_dates(ctx: Context) -> Features:
-    """A year after the article's ("from 2027" in a 2025 article): an arrangement that starts later."""
-    published = ctx.sent.doc.user_data.get("published") or ""
-    if not published[:4].isdigit():
-        return {}
-    year = int(published[:4])
-    out: Features = {}
-    for ent in sentence_ents(ctx.sent):
-        if ent.label_ != "DATE":
-            continue
-        years = [int(w) for w in ent.text.split() if w.isdigit() and len(w) == 4]
-        if years and min(years) > year:
-            prev = ctx.sent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-            out[f"future_year_after={prev}"] = 1.0
-            out["future_year"] = 1.0
     return out

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from kg.learn.candidates import PairCandidate, doc_candidates
-from kg.learn.features import Features, context_features, direction_features, pair_features, status_features
+from kg.learn.features import Features, context_features
+from kg.learn.pairfeatures import direction_features, pair_features, status_features
 from kg.learn.model import RelationModel
 from kg.learn.types import RelationType
 from kg.models import STATUSES, combine_status

@@ -58,8 +58,8 @@ def read_page(html: str) -> Page:
     if text and _link_share(anchors, text) > MAX_LINK_SHARE:
         text = ""
     title = " ".join((result.title or "").split()) or _title(tree)
-    if text and title and title not in text:
-        text = f"{title}\n\n{text}"  # the headline, as in a .txt article, when it sits outside the main text
+    if text and title and text.split("\n", 1)[0].strip() != title:
+        text = f"{title}\n\n{text}"  # the headline, as in a .txt article, unless the main text opens with it
     return Page(text, title, parse_date(result.date))
 
 
