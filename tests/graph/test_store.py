@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -16,36 +15,12 @@ import pytest
 from kg.engine import build_graph, ingest
 from kg.graph import KnowledgeGraph
 from kg.read.documents import iter_documents
-from kg.models import Document, DocResult, Entity, Evidence, Mention, Relation
+from kg.models import Document
 from kg.graph.store import Store, content_hash
+from stubs import stub_extract
 
 TESTS = Path(__file__).parent
-STUB = "test_store:stub_extract"
-_EDGE = re.compile(r"([A-Z]\w+) (partners with|is exclusive with|no longer partners with) ([A-Z]\w+)")
-_TYPES = {"partners with": ("partners-with", "active"), "is exclusive with": ("exclusive-with", "active"),
-          "no longer partners with": ("partners-with", "ended")}
-
-
-def stub_extract(docs: list[Document], model=None, fast=True) -> list[DocResult]:
-    """A fast, deterministic stand-in for the spaCy extractor (KG_STUB_DELAY slows it down)."""
-    delay = float(os.environ.get("KG_STUB_DELAY", "0"))
-    out = []
-    for doc in docs:
-        time.sleep(delay)
-        ents: dict[str, list[Mention]] = {}
-        rels = []
-        for m in _EDGE.finditer(doc.text):
-            for g in (1, 3):
-                ents.setdefault(m[g], []).append(Mention(text=m[g], doc_id=doc.id, start=m.start(g), end=m.end(g)))
-            type_, status = _TYPES[m[2]]
-            ev = Evidence(doc_id=doc.id, sentence=m[0], start=m.start(), end=m.end(), published=doc.published,
-                          status=status, rule="stub", confidence=0.7)
-            rels.append(Relation(type=type_, source=m[1], target=m[3], status=status, confidence=0.7, evidence=[ev]))
-        entities = [Entity(name=n, mentions=ms) for n, ms in ents.items()]
-        out.append(DocResult(doc_id=doc.id, published=doc.published, entities=entities, relations=rels))
-    return out
-
-
+STUB = "stubs:stub_extract"  # tests/stubs.py; tests/ is on sys.path (its conftest.py)
 def write_corpus(folder: Path, n: int, offset: int = 0) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     names = ["Acme", "Initech", "Globex", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell"]
@@ -184,7 +159,7 @@ build_graph(iter_documents(sys.argv[2]), store=sys.argv[1], extractor=sys.argv[3
 def test_sigkill_midway_leaves_store_consistent_and_rerun_completes(tmp_path):
     write_corpus(tmp_path / "data", 60)
     db = tmp_path / "kg.db"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS.parent), os.environ.get("PYTHONPATH", "")]),
            "KG_STUB_DELAY": "0.05"}
     _kill_midway([sys.executable, "-c", _SCRIPT, str(db), str(tmp_path / "data"), STUB], db, env, at_least=5)
     stored = _stored(db)
