@@ -94,6 +94,12 @@ def eval_(
         console.print(t)
         if plot is not None:
             console.print(f"wrote {plot}")
+        sc = data["scores"]
+        per_type = " · ".join(f"{k} {v['f1']:.3f}" for k, v in sc.items() if k != "overall" and v["tp"] + v["fn"])
+        console.print(f"{cv}-fold CV: F1 {sc['overall']['f1']:.3f} (P {sc['overall']['precision']:.3f}, "
+                      f"R {sc['overall']['recall']:.3f}) · {per_type} · status {data['status_accuracy']:.3f} · "
+                      f"candidate recall {data['candidate_recall']:.3f} · endpoint precision "
+                      f"{data['endpoint_precision']:.3f}", highlight=False)
 
 
 @app.command()
