@@ -15,7 +15,7 @@ from kg.learn.features import Features, context_features
 from kg.learn.pairfeatures import direction_features, pair_features, status_features
 from kg.learn.model import RelationModel
 from kg.learn.types import RelationType
-from kg.models import STATUSES, combine_status
+from kg.models import STATUSES
 
 _ATTRS = {"exclusive-with": {"until", "since"}, "partners-with": {"amount", "until", "since"}}
 
@@ -107,5 +107,4 @@ def _status(model: RelationModel, features: Features) -> str:
     if model.status is None:
         return "active"
     probs = model.status.proba(features)
-    best = max(STATUSES, key=lambda s: (probs.get(s, 0.0), s == "active"))
-    return best if best in STATUSES else combine_status("partners-with", [])
+    return max(STATUSES, key=lambda s: (probs.get(s, 0.0), s == "active"))

@@ -78,7 +78,7 @@ def label_passage(passage: Passage, result: DocResult, items: list[Prepared], ty
 
 
 # -- fitting ------------------------------------------------------------------------------------
-def _fit_linear(rows: list[dict], labels: list, classes: list) -> Linear | None:
+def _fit_linear(rows: list[dict], labels: list) -> Linear | None:
     """A logistic regression on feature dicts, as plain weights; None when a class is missing."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -89,28 +89,24 @@ def _fit_linear(rows: list[dict], labels: list, classes: list) -> Linear | None:
     X = vec.fit_transform(rows)
     clf = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
     clf.fit(X, labels)
-    model = Linear.from_sklearn(clf, list(vec.get_feature_names_out()))
-    if len(model.classes) == 2:  # binary: keep the weight row of the positive class only
-        return model
-    return model
+    return Linear.from_sklearn(clf, list(vec.get_feature_names_out()))
 
 
-def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list[int], list[str]]:
-    rows, labels, ids = [], [], []
+def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list[int]]:
+    rows, labels = [], []
     for d in data:
         for item in d.items:
             if name in item.types:
                 rows.append(item.pair[name])
                 labels.append(int((name, item.a, item.b) in d.gold))
-                ids.append(d.passage.id)
-    return rows, labels, ids
+    return rows, labels
 
 
 def _fit_edges(data: list[PassageData], types: list[RelationType]) -> dict[str, Linear]:
     out = {}
     for t in types:
-        rows, labels, _ = _edge_rows(data, t.name)
-        model = _fit_linear(rows, labels, [0, 1])
+        rows, labels = _edge_rows(data, t.name)
+        model = _fit_linear(rows, labels)
         if model is not None:
             out[t.name] = model
     return out
@@ -129,7 +125,7 @@ def _fit_direction(data: list[PassageData], types: list[RelationType]) -> dict[s
                 a_is_source = g["source"] == item.a
                 rows += [fa, fb]
                 labels += [int(a_is_source), int(not a_is_source)]
-        model = _fit_linear(rows, labels, [0, 1])
+        model = _fit_linear(rows, labels)
         if model is not None:
             out[t.name] = model
     return out
@@ -144,7 +140,7 @@ def _fit_status(data: list[PassageData]) -> Linear | None:
                 if g is not None:
                     rows.append(item.status[name])
                     labels.append(g.get("status", "active"))
-    return _fit_linear(rows, labels, ["active", "ended", "planned"])
+    return _fit_linear(rows, labels)
 
 
 def _fit_calibration(probs: list[float], labels: list[int]) -> Calibration:
@@ -199,7 +195,7 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
             if t.name not in edges:
                 continue
             inner[t.name].append(edges[t.name])
-            rows, labels, _ = _edge_rows(test, t.name)
+            rows, labels = _edge_rows(test, t.name)
             oof[t.name][0].extend(edges[t.name].proba(r)[edges[t.name].classes[-1]] for r in rows)
             oof[t.name][1].extend(labels)
         tick(f"inner fold {k + 1}/{INNER_FOLDS}")
