@@ -77,7 +77,7 @@ def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: I
     rel = cand.rules.get(rtype)
     if rel is not None:
         out["rule_agrees" if rel["source"] == source else "rule_disagrees"] = 1.0
-    for ctx in cand.contexts:
+    for ctx in [c for c in cand.contexts if c.labels & triggers] or cand.contexts:  # the sentences of the type
         src, dst = (ctx.a, ctx.b) if ctx.a.kb_id_ == source else (ctx.b, ctx.a)
         out["src_first" if src.start < dst.start else "dst_first"] = 1.0
         near = _nearest_term(ctx, triggers)

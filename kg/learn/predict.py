@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from kg.learn.candidates import PairCandidate, doc_candidates
+from kg.learn.candidates import PairCandidate, doc_candidates, same_family
 from kg.learn.features import Features, context_features
 from kg.learn.pairfeatures import direction_features, pair_features, status_features
 from kg.learn.model import RelationModel
@@ -91,7 +91,25 @@ def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: fl
             attrs = item.attrs[name] if item.rule_source.get(name, source) == source else {}
             out.append({"type": name, "source": source, "target": target, "status": status, "attrs": attrs,
                         "confidence": round(p, 3), "evidence": evidence})
-    return out
+    return _one_per_party(out)
+
+
+def _one_per_party(relations: list[dict]) -> list[dict]:
+    """Of edges of one type that differ only by two names of one family ("Delta" and "Delta Air Lines", a
+    company and its ticker), the most confident: they are one edge told twice."""
+    kept: list[dict] = []
+    for rel in sorted(relations, key=lambda r: -r["confidence"]):
+        ends = (rel["source"], rel["target"])
+        if not any(k["type"] == rel["type"] and _same_edge(ends, (k["source"], k["target"])) for k in kept):
+            kept.append(rel)
+    return [r for r in relations if any(r is k for k in kept)]
+
+
+def _same_edge(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    for (a, b), (c, d) in ((x, y), (x, y[::-1])):
+        if a == c and b != d and same_family(b, d) or b == d and a != c and same_family(a, c):
+            return True
+    return False
 
 
 def _direction(model: RelationModel, name: str, item: Prepared) -> tuple[str, str]:

@@ -1,0 +1,40 @@
+"""Scoring details: one edge per party when a name and its short form both qualify; direction read from the type's sentences."""
+
+from kg.learn.predict import _one_per_party
+
+
+def _rel(source, target, confidence, rtype="partners-with"):
+    return {"type": rtype, "source": source, "target": target, "confidence": confidence}
+
+
+def test_a_company_named_twice_gives_one_edge_the_most_confident():
+    rels = [_rel("Skyline", "Orbis Air Lines", 0.6), _rel("Orbis", "Skyline", 0.8), _rel("Skyline", "Tarn Bank", 0.5)]
+    kept = _one_per_party(rels)
+    assert [(r["source"], r["target"]) for r in kept] == [("Orbis", "Skyline"), ("Skyline", "Tarn Bank")]
+
+
+def test_two_different_counterparts_and_two_types_are_kept():
+    rels = [_rel("Skyline", "Orbis", 0.6), _rel("Skyline", "Tarn Bank", 0.7),
+            _rel("Skyline", "Orbis Air Lines", 0.9, "exclusive-with")]
+    assert _one_per_party(rels) == rels
+
+
+def test_a_ticker_and_its_company_are_one_party():
+    rels = [_rel("Halvard Gene Therapies", "Moraine Capital", 0.7), _rel("HGT", "Moraine Capital", 0.65)]
+    assert len(_one_per_party(rels)) == 1
+
+
+def test_the_direction_of_a_capped_share_comes_from_its_own_sentence():
+    import kg.learn.types
+    import kg.pipeline
+    from kg.learn.candidates import doc_candidates
+    from kg.learn.pairfeatures import direction_features
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    doc = nlp("Globex Inc. signed a partnership with Acme Corp. on Monday. "
+              "Under the deal Acme Corp. pays Globex Inc. a revenue share capped at $1 billion.")
+    types = kg.learn.types.load_types()
+    cand = next(c for c in doc_candidates(doc, types) if {c.a, c.b} == {"Acme Corp", "Globex Inc"})
+    assert len(cand.contexts) == 2
+    feats = direction_features(cand, "Acme Corp", "revenue-share-capped", ["REVSHARE"])
+    assert feats.get("src_first") and not feats.get("dst_first")  # the partnership sentence names Globex first
