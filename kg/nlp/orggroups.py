@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.orgrecover import is_bare_ticker
 from kg.nlp.orgnames import PAREN_ABBR, TICKER, is_abbreviation, is_place
 from kg.nlp.names import GENERIC_FIRST_WORDS, clean_name, entity_key
 
@@ -43,10 +44,12 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
         key = entity_key(span.text)
         after = text[span.end_char:span.end_char + 40]
         m = TICKER.match(after)
-        if m:
-            tkey = entity_key(m.group(1))
-            surfaces[tkey][m.group(1)] += 0
-            union(tkey, key, m.group(1), "ticker")
+        bare = doc[span.end] if span.end < len(doc) and is_bare_ticker(doc[span.end]) else None  # "Acme Inc ACME"
+        if m or bare is not None:
+            ticker = m.group(1) if m else bare.text
+            tkey = entity_key(ticker)
+            surfaces[tkey][ticker] += 0
+            union(tkey, key, ticker, "ticker")
             taught |= {tkey, key}
             continue
         m = PAREN_ABBR.match(after)

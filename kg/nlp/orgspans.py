@@ -41,6 +41,7 @@ from kg.nlp.orgshapes import (
     _unlabelled_company_shape,
     is_camel_name,
 )
+from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, unglue, unlabelled_parties
 
 
 class OrgSpanFinder:
@@ -58,7 +59,7 @@ class OrgSpanFinder:
         candidates: list[tuple[Span, str]] = []
         for ent in doc.ents:
             if ent.label_ == "ORG" or ent.label_ in ORG_LIKE:
-                for part in self._repair(doc, ent):
+                for part in unglue(doc, ent, self._repair(doc, ent)):
                     candidates.append((part, ent.label_))
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
@@ -81,6 +82,8 @@ class OrgSpanFinder:
                     if _acts_as_company(span) or label == "ORG" and _owns(span)}
         generic_terms |= {entity_key(span.text) for span, _ in candidates if self._is_product(doc, span)} - subjects
         candidates += [(span, "DEAL") for span in self._deal_parties(doc)]
+        roles = self.cues.descriptor_nouns | UNIT_NOUNS
+        candidates += [(span, "DEAL") for span in unlabelled_parties(doc, roles)]
         accepted: list[Span] = []
         for span, label in candidates:
             key = entity_key(span.text)
@@ -95,6 +98,7 @@ class OrgSpanFinder:
                 accepted.append(Span(doc, span.start, span.end, label="ORG"))
         accepted = _split_glued(doc, accepted)
         accepted += self._list_members(doc, accepted, generic_terms)
+        accepted += listed_between(doc, sorted(accepted, key=lambda s: s.start))
         accepted += self._missed_mentions(doc, accepted, {entity_key(s.text) for s in accepted})
         acting = {entity_key(s.text) for s in accepted if _acts_as_company(s) or entity_key(s.text) in subjects}
         products = {entity_key(s.text) for s in accepted if self._is_product(doc, s)}
@@ -230,7 +234,7 @@ class OrgSpanFinder:
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.lower_ in PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
             return True
-        if prev is not None and prev.lower_ in {"platform", "service", "brand", "unit"} and any(
+        if prev is not None and prev.lower_ in {"platform", "service", "brand"} and any(
                 c.dep_ == "poss" for c in prev.children):
             return True  # "Acme's enterprise platform Frontier"
         return prev is not None and prev.lower_ in PRODUCT_NOUNS and root.dep_ == "appos"
