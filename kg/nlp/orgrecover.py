@@ -21,7 +21,7 @@ UNIT_NOUNS = frozenset({"unit", "subsidiary", "division", "arm", "affiliate"})
 NOT_ROLES = frozenset({"platform", "network", "business", "group", "giant", "creator", "provider", "outfit", "lab"})
 _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "dobj", "conj", "appos"}
 _DEAL_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE"}
-_MIXED = re.compile(r"^[a-z]{2,4}[A-Z][a-z]{2,}$")  # "zenQora", "exaCorp": mixed case, not "iPhone"
+_MIXED = re.compile(r"^[a-z]{2,4}[A-Z][a-z]{2,}$")  # "zolTara", "exaCorp": mixed case, not "iPhone"
 _TICKER_WORD = re.compile(r"^[A-Z]{2,5}$")
 
 
@@ -95,7 +95,7 @@ def unlabelled_parties(doc: Doc, role_nouns: frozenset[str]) -> list[Span]:
 
 
 def _acting_word(tok, deal_sents: set[int]) -> bool:
-    """An untagged "ACMEX" or "zenQora" that signs, pays or says, or fills a party slot of a deal sentence."""
+    """An untagged "ACMEX" or "zolTara" that signs, pays or says, or fills a party slot of a deal sentence."""
     if tok.ent_type_ or not tok.is_alpha or tok.i > 0 and tok.doc[tok.i - 1].text in {"(", ":"} \
             or is_bare_ticker(tok):
         return False  # "(NYSE: ACME)", "(ACME)", "Acme Inc ACME": tickers and abbreviations join their name in orggroups

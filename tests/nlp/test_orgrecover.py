@@ -54,7 +54,7 @@ def test_unglue_drops_a_product_acronym(nlp):
 
 
 @pytest.mark.parametrize("text, name", [
-    ("Brightwell-based zenQora said Monday that it has agreed a licensing deal with Globex Corp.", "zenQora"),
+    ("Brightwell-based zolTara said Monday that it has agreed a licensing deal with Globex Corp.", "zolTara"),
     ("Globex Corp is ending its battery venture with Initech Co.'s battery unit QX On.", "QX On"),
     ("Publisher Kestrel Games has confirmed that its next title will be exclusive to the Globex Store.", "Kestrel Games"),
 ])
