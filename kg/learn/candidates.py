@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from kg.learn.types import RelationType
-from kg.nlp.references import is_source
+from kg.nlp.references import is_source, speaks
 
 
 @dataclass
@@ -60,7 +60,7 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
     [('Acme Corp', 'Globex Inc', [False]), ('Acme Corp', 'Initech', [True]), ('Globex Inc', 'Initech', [True])]
     """
     orgs = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_]
-    cited = _only_cited(orgs)
+    cited = _only_cited(orgs) | _datelines(orgs)
     orgs = [s for s in orgs if s.kb_id_ not in cited]
     if len({s.kb_id_ for s in orgs}) < 2:
         return []
@@ -129,12 +129,29 @@ def same_family(a: str, b: str) -> bool:
 
 
 def _only_cited(orgs: list[Span]) -> set[str]:
-    """Names whose every mention is a news source ("Bloomberg reported", "told Reuters"): never a party."""
+    """Names cited as a news source ("Bloomberg reported", "told Reuters") whose other mentions only speak
+    ("Bloomberg said"): never a party."""
     cited: dict[str, bool] = {}
+    speaking: dict[str, bool] = {}
     for s in orgs:
         if s.label_ == "ORG":
-            cited[s.kb_id_] = cited.get(s.kb_id_, True) and is_source(s)
-    return {name for name, only in cited.items() if only}
+            source = is_source(s)
+            cited[s.kb_id_] = cited.get(s.kb_id_, False) or source
+            speaking[s.kb_id_] = speaking.get(s.kb_id_, True) and (source or speaks(s))
+    return {name for name, once in cited.items() if once and speaking[name]}
+
+
+def _datelines(orgs: list[Span]) -> set[str]:
+    """Names whose every mention opens a paragraph in capitals before a comma ("NEW TOWN, Calif.--"): a place."""
+    out: dict[str, bool] = {}
+    for s in orgs:
+        if s.label_ != "ORG":
+            continue
+        doc = s.doc
+        opens = s.start_char == 0 or doc.text[s.start_char - 1] == "\n"
+        capitals = s.text.isupper() and len(s.text) > 3
+        out[s.kb_id_] = out.get(s.kb_id_, True) and opens and capitals and s.end < len(doc) and doc[s.end].text == ","
+    return {name for name, only in out.items() if only}
 
 
 def _closest(xs: list[Span], ys: list[Span]) -> tuple[Span, Span]:

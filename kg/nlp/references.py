@@ -122,7 +122,8 @@ def _is_subject(span: Span, main: bool = False) -> bool:
 
 
 def is_source(span: Span, report: set[int] | None = None, sent: Span | None = None) -> bool:
-    """A news outlet cited for a report ("X reported", "told X", "according to X", "(X) -"): not a party.
+    """A news outlet cited for a report ("X reported", "told X", "according to (the paper) X", "(X) -",
+    "(X, 3/26)"): not a party.
 
     ``report`` holds the indices of the sentence's reporting words (default: verbs like "report", "tell").
     """
@@ -130,6 +131,8 @@ def is_source(span: Span, report: set[int] | None = None, sent: Span | None = No
     sent = sent if sent is not None else span.sent
     if report is None:
         report = {t.i for t in sent if t.lemma_ in _REPORT_VERBS}
+    if root.dep_ == "appos":  # "according to the German daily X": the role of the noun it renames
+        root = root.head
     if root.head.i in report and root.dep_ in {"nsubj", "dobj", "dative", "pobj", "agent"}:
         return True
     if root.dep_ == "pobj" and root.head.lower_ in {"to", "by"} and root.head.head.i in report:
@@ -138,9 +141,25 @@ def is_source(span: Span, report: set[int] | None = None, sent: Span | None = No
         return True
     before = doc[span.start - 1].text if span.start > 0 else ""
     after = doc[span.end].text if span.end < len(doc) else ""
-    return before == "(" and after == ")" and span.start - sent.start <= 6
+    if before == "(" and after == ")" and span.start - sent.start <= 6:
+        return True
+    return before == "(" and after == "," and _dated_citation(doc[span.end + 1:span.end + 6])
 
 
+def _dated_citation(rest: Span) -> bool:
+    """What follows "(X," in a citation: a date and the closing parenthesis ("(X, 3/26)", "(X, March 26)")."""
+    close = next((t.i for t in rest if t.text == ")"), None)
+    inside = [t for t in rest if close is not None and t.i < close]
+    return bool(inside) and all(t.like_num or t.ent_type_ == "DATE" or t.text in {"/", "-", "."} for t in inside)
+
+
+def speaks(span: Span) -> bool:
+    """The name is the subject of a speech verb ("X said", "X added"): what a company or an outlet does."""
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.lemma_ in _SPEECH_VERBS
+
+
+_SPEECH_VERBS = {"say", "add", "claim", "note", "state", "write"}
 _REPORT_VERBS = {"report", "tell", "cite", "write", "quote"}
 
 
