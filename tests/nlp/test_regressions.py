@@ -27,10 +27,8 @@ def pairs(rules_nlp, text, rtype="partners-with", published=None):
         ("Initech and Globex signed a memorandum of understanding to form a joint venture.",
          "partners-with", {("Globex", "Initech", "planned")}),
         # revenue share with the cap in an anaphoric next sentence
-        pytest.param("Nokia will keep sharing part of its revenue with Siemens until 2031. Those payments are now capped.",
-                     "revenue-share-capped", {("Nokia", "Siemens", "active")},
-                     marks=pytest.mark.xfail(reason="the revenue-share model (21 training edges) scores a cap stated only "
-                                                    "in the next sentence below its threshold", strict=True)),
+        ("Nokia will keep sharing part of its revenue with Siemens until 2031. Those payments are now capped.",
+         "revenue-share-capped", {("Nokia", "Siemens", "active")}),
         # an ended, uncapped revenue share next to a capped one is no edge
         ("Nokia no longer pays a revenue share to Siemens. Siemens pays Nokia a revenue share that is capped at $1 billion.",
          "revenue-share-capped", {("Siemens", "Nokia", "active")}),
