@@ -148,9 +148,8 @@ def _datelines(orgs: list[Span]) -> set[str]:
         if s.label_ != "ORG":
             continue
         doc = s.doc
-        opens = s.start_char == 0 or doc.text[s.start_char - 1] == "\n"
-        capitals = s.text.isupper() and len(s.text) > 3
-        out[s.kb_id_] = out.get(s.kb_id_, True) and opens and capitals and s.end < len(doc) and doc[s.end].text == ","
+        out[s.kb_id_] = out.get(s.kb_id_, True) and len(s.text) > 3 and s.text.isupper() and (
+            s.start == 0 or "\n" in doc[s.start - 1].text) and s.end < len(doc) and doc[s.end].text == ","
     return {name for name, only in out.items() if only}
 
 

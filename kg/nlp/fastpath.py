@@ -152,6 +152,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     sents = list(doc.sents)
     if not sents:
         return []
+    text = doc.text  # rebuilt on every access: once per document
     sent_of = numpy.empty(len(doc), dtype=numpy.int32)
     for i, s in enumerate(sents):
         sent_of[s.start:s.end] = i
@@ -181,7 +182,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
             continue
         chosen.add(si)
         if refers:  # "it", "the carmaker", "the two companies" refer back within the paragraph
-            para = doc.text.rfind("\n", 0, sent.start_char) + 1
+            para = text.rfind("\n", 0, sent.start_char) + 1
             j = si - 1
             reach = max(cfg.context_before, 3) if cfg.entity_context else cfg.context_before  # faithful mode: more
             while j >= 0 and si - j <= reach and sents[j].end_char > para:

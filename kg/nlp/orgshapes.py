@@ -32,7 +32,7 @@ def _institution(doc: Doc, start: int, end: int) -> bool:
     """"Competition and Markets Authority", "Johnson and Johnson (J&J)": one name with "and" inside."""
     if doc[end - 1].lower_ in _INSTITUTION_HEADS:
         return True
-    after = doc.text[doc[end - 1].idx + len(doc[end - 1]):doc[end - 1].idx + len(doc[end - 1]) + 12]
+    after = (doc[end - 1].whitespace_ + doc[end:end + 6].text)[:12]  # not doc.text: rebuilt on every access
     m = PAREN_ABBR.match(after)
     return bool(m) and is_abbreviation(m.group(1), doc[start:end].text.replace(" and ", " "))
 

@@ -19,6 +19,8 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
     name_tokens = set()
     for s in names:
         name_tokens.update(range(s.start, s.end))
+    text = doc.text  # joined anew on every access: once per document
+    candidates = [s for s in names if not is_source(s)]
     for tok in doc:
         if tok.i in name_tokens:
             continue
@@ -33,7 +35,7 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
             span = descriptor(doc, tok)
         if span is None:
             continue
-        target = antecedent(doc, span, names)
+        target = antecedent(doc, span, names, text=text, candidates=candidates)
         if target is not None:
             ref = Span(doc, span.start, span.end, label="REF")
             ref.kb_id_ = target.kb_id_  # names carry their canonical name before references are resolved
@@ -80,12 +82,18 @@ def descriptor(doc: Doc, head) -> Span | None:
         return None  # "the company of ..." is not a back-reference
     return doc[left[0].i:head.i + 1]
 
-def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
-    """The latest organization before ``ref`` in its paragraph that is not its own clause's subject."""
+def antecedent(doc: Doc, ref: Span, names: list[Span], *, text: str | None = None,
+               candidates: list[Span] | None = None) -> Span | None:
+    """The latest organization before ``ref`` in its paragraph that is not its own clause's subject.
+
+    ``text`` is ``doc.text`` and ``candidates`` the names that are not news sources, when the caller has them.
+    """
     sent = ref.sent
-    para_start = doc.text.rfind("\n", 0, ref.start_char) + 1
+    text = doc.text if text is None else text
+    para_start = text.rfind("\n", 0, ref.start_char) + 1
     clause_subject = clause_subject_tokens(ref.root)
-    before = [s for s in names if s.end <= ref.start and not is_source(s)]
+    pool_names = [s for s in names if not is_source(s)] if candidates is None else candidates
+    before = [s for s in pool_names if s.end <= ref.start]
     if ref.root.lower_ not in PRONOUNS and ref.root.dep_ in {"nsubj", "nsubjpass"}:
         # "The iPhone maker has also held talks with X": the topic so far, not a name from its own sentence.
         here = {s.kb_id_ for s in names if s.sent == sent}
@@ -102,9 +110,9 @@ def antecedent(doc: Doc, ref: Span, names: list[Span]) -> Span | None:
         return subj[-1]
     pool = [s for s in before if s.start_char >= para_start and not (set(range(s.start, s.end)) & clause_subject)]
     if not pool:  # the paragraph just before, no further
-        prev_start = doc.text.rfind("\n", 0, max(para_start - 2, 0)) + 1
-        while prev_start > 0 and not doc.text[prev_start:para_start].strip():
-            prev_start = doc.text.rfind("\n", 0, prev_start - 1) + 1
+        prev_start = text.rfind("\n", 0, max(para_start - 2, 0)) + 1
+        while prev_start > 0 and not text[prev_start:para_start].strip():
+            prev_start = text.rfind("\n", 0, prev_start - 1) + 1
         pool = [s for s in before if s.start_char >= prev_start and not (set(range(s.start, s.end)) & clause_subject)][-1:]
     return pool[-1] if pool else None
 
