@@ -44,6 +44,16 @@ from kg.nlp.orgshapes import (
 from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, unglue, unlabelled_parties
 
 
+
+def _surnames(doc: Doc, candidates: list[tuple[Span, str]], known: dict) -> set[str]:
+    """One-word names that are the last word of a person the document names in full ("Elon Musk" ... "Musk said").
+
+    A name of the alias table stays (a founder's company named for them is listed there).
+    """
+    last = {entity_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and sum(t.is_alpha for t in e) > 1}
+    return {key for span, _ in candidates if len(span) == 1 and (key := entity_key(span.text)) in last
+            and key not in known and not span.text.isupper()}
+
 class OrgSpanFinder:
     """Which spans of a document name organizations (one job: finding names; grouping is :mod:`kg.nlp.orggroups`)."""
 
@@ -76,6 +86,7 @@ class OrgSpanFinder:
         generic_terms |= _not_organizations(doc, candidates, org_keys)
         generic_terms |= _common_words(doc, candidates)
         generic_terms |= {entity_key(span.text) for span, _ in candidates if len(span) == 1 and span[0].lower_ in titled}
+        generic_terms |= _surnames(doc, candidates, self.alias_table)
         # A name used as a product ("the Grok model") is a product everywhere in the document,
         # unless it also acts as a subject somewhere ("the Acme TV app" ... "Acme said").
         subjects = {entity_key(span.text) for span, label in candidates

@@ -38,3 +38,15 @@ def test_the_direction_of_a_capped_share_comes_from_its_own_sentence():
     assert len(cand.contexts) == 2
     feats = direction_features(cand, "Acme Corp", "revenue-share-capped", ["REVSHARE"])
     assert feats.get("src_first") and not feats.get("dst_first")  # the partnership sentence names Globex first
+
+
+def test_the_threshold_is_never_below_half_the_f1_it_reaches():
+    from kg.learn.train import _best_threshold
+
+    # one confident right edge, then a long tail of unlikely ones where a fold's luck puts the best F1 cut low
+    probs = [0.9] + [0.05] * 40 + [0.04]
+    labels = [1] + [0] * 30 + [1] * 10 + [0]
+    threshold = _best_threshold(probs, labels, missed=0)
+    best_f1 = 2 * 11 / (41 + 11)  # keeping every edge at 5% and above
+    assert threshold == round(best_f1 / 2, 4) and threshold > 0.05
+    assert _best_threshold([0.9, 0.8, 0.2], [1, 1, 0], missed=0) == 0.5  # (0.8 + 0.2) / 2, above F1 1.0 / 2

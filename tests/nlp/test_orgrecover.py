@@ -101,3 +101,13 @@ def test_mislabelled_item_between_organizations_of_a_list(nlp):
     doc.ents = [*orgs, span_of(doc, "Jimmy Marsh", label="PERSON")]
     assert [s.text for s in listed_between(doc, orgs)] == ["Jimmy Marsh"]
     assert listed_between(doc, orgs[:2]) == []  # no organization after it
+
+
+def test_the_surname_of_a_person_named_in_full_is_not_an_organization():
+    import kg.pipeline
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    doc = nlp("Orbis chief executive Peter Varga said on Monday that the company had not signed any agreement "
+              "with Keldar. Varga responded to a report that the deal with Keldar was done.")
+    names = {s.text for s in doc.spans["kg_orgs"] if s.label_ == "ORG"}
+    assert "Orbis" in names and "Varga" not in names
