@@ -14,7 +14,8 @@ EXTRA = ROOT / "data" / "train" / "extra.jsonl"
 TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl", EXTRA, ROOT / "data" / "train" / "news.jsonl",
                   ROOT / "data" / "train" / "business.jsonl", ROOT / "data" / "train" / "royalty.jsonl",
                   ROOT / "data" / "train" / "deals_b.jsonl",
-                  ROOT / "data" / "train" / "deals_a.jsonl"]
+                  ROOT / "data" / "train" / "deals_a.jsonl",
+                  ROOT / "data" / "train" / "deals_c.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
