@@ -15,6 +15,7 @@ TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl
                   ROOT / "data" / "train" / "business.jsonl", ROOT / "data" / "train" / "royalty.jsonl",
                   ROOT / "data" / "train" / "deals_b.jsonl",
                   ROOT / "data" / "train" / "deals_a.jsonl",
+                  ROOT / "data" / "train" / "deals_e.jsonl",
                   ROOT / "data" / "train" / "deals_c.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
