@@ -17,7 +17,8 @@ TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl
                   ROOT / "data" / "train" / "deals_a.jsonl",
                   ROOT / "data" / "train" / "deals_e.jsonl",
                   ROOT / "data" / "train" / "deals_c.jsonl",
-                  ROOT / "data" / "train" / "deals_d.jsonl"]
+                  ROOT / "data" / "train" / "deals_d.jsonl",
+                  ROOT / "data" / "train" / "deals_g.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
