@@ -18,6 +18,7 @@ TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl
                   ROOT / "data" / "train" / "deals_e.jsonl",
                   ROOT / "data" / "train" / "deals_c.jsonl",
                   ROOT / "data" / "train" / "deals_d.jsonl",
+                  ROOT / "data" / "train" / "deals_f.jsonl",
                   ROOT / "data" / "train" / "deals_g.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
