@@ -102,7 +102,8 @@ def _one_per_party(relations: list[dict]) -> list[dict]:
         ends = (rel["source"], rel["target"])
         if not any(k["type"] == rel["type"] and _same_edge(ends, (k["source"], k["target"])) for k in kept):
             kept.append(rel)
-    return [r for r in relations if any(r is k for k in kept)]
+    keep = {id(k) for k in kept}
+    return [r for r in relations if id(r) in keep]  # in the order they came
 
 
 def _same_edge(x: tuple[str, str], y: tuple[str, str]) -> bool:

@@ -138,6 +138,16 @@ _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$|^[a-z]{1,2}[A-Z]{2,}$")
 _PARTY_DEPS = {"nsubj", "nsubjpass", "pobj", "conj", "dobj", "poss", "appos"}
 
 
+def _surnames(doc: Doc, candidates: list[tuple[Span, str]], known: dict) -> set[str]:
+    """One-word names that are the last word of a person the document names in full ("Elon Musk" ... "Musk said").
+
+    A name of the alias table stays (a founder's company named for them is listed there).
+    """
+    last = {entity_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and sum(t.is_alpha for t in e) > 1}
+    return {key for span, _ in candidates if len(span) == 1 and (key := entity_key(span.text)) in last
+            and key not in known and not span.text.isupper()}
+
+
 def _common_words(doc: Doc, candidates: list[tuple[Span, str]]) -> set[str]:
     """One-word "names" the same text also writes in lower case as an ordinary word ("Budget", "budget").
 

@@ -38,21 +38,12 @@ from kg.nlp.orgshapes import (
     _numeric_name,
     _owns,
     _split_glued,
+    _surnames,
     _unlabelled_company_shape,
     is_camel_name,
 )
 from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, unglue, unlabelled_parties
 
-
-
-def _surnames(doc: Doc, candidates: list[tuple[Span, str]], known: dict) -> set[str]:
-    """One-word names that are the last word of a person the document names in full ("Elon Musk" ... "Musk said").
-
-    A name of the alias table stays (a founder's company named for them is listed there).
-    """
-    last = {entity_key(e[-1].text) for e in doc.ents if e.label_ == "PERSON" and sum(t.is_alpha for t in e) > 1}
-    return {key for span, _ in candidates if len(span) == 1 and (key := entity_key(span.text)) in last
-            and key not in known and not span.text.isupper()}
 
 class OrgSpanFinder:
     """Which spans of a document name organizations (one job: finding names; grouping is :mod:`kg.nlp.orggroups`)."""

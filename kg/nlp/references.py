@@ -82,18 +82,15 @@ def descriptor(doc: Doc, head) -> Span | None:
         return None  # "the company of ..." is not a back-reference
     return doc[left[0].i:head.i + 1]
 
-def antecedent(doc: Doc, ref: Span, names: list[Span], *, text: str | None = None,
-               candidates: list[Span] | None = None) -> Span | None:
+def antecedent(doc: Doc, ref: Span, names: list[Span], *, text: str, candidates: list[Span]) -> Span | None:
     """The latest organization before ``ref`` in its paragraph that is not its own clause's subject.
 
-    ``text`` is ``doc.text`` and ``candidates`` the names that are not news sources, when the caller has them.
+    ``text`` is ``doc.text`` and ``candidates`` the names that are not news sources (both once per document).
     """
     sent = ref.sent
-    text = doc.text if text is None else text
     para_start = text.rfind("\n", 0, ref.start_char) + 1
     clause_subject = clause_subject_tokens(ref.root)
-    pool_names = [s for s in names if not is_source(s)] if candidates is None else candidates
-    before = [s for s in pool_names if s.end <= ref.start]
+    before = [s for s in candidates if s.end <= ref.start]
     if ref.root.lower_ not in PRONOUNS and ref.root.dep_ in {"nsubj", "nsubjpass"}:
         # "The iPhone maker has also held talks with X": the topic so far, not a name from its own sentence.
         here = {s.kb_id_ for s in names if s.sent == sent}
@@ -157,7 +154,9 @@ def is_source(span: Span, report: set[int] | None = None, sent: Span | None = No
 def _dated_citation(rest: Span) -> bool:
     """What follows "(X," in a citation: a date and the closing parenthesis ("(X, 3/26)", "(X, March 26)")."""
     close = next((t.i for t in rest if t.text == ")"), None)
-    inside = [t for t in rest if close is not None and t.i < close]
+    if close is None:
+        return False
+    inside = [t for t in rest if t.i < close]
     return bool(inside) and all(t.like_num or t.ent_type_ == "DATE" or t.text in {"/", "-", "."} for t in inside)
 
 
