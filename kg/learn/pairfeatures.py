@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.tokens import Token
+
 from kg.learn.candidates import Context, PairCandidate
 from kg.learn.features import Features, _bucket, _nearest_term, _word, context_features, cues
 from kg.nlp.relations import TRIGGER_STATUS_KEY
@@ -99,15 +101,19 @@ def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: I
 
 
 def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) -> Features:
-    """Active, ended or planned: cue words near the type's triggers and what the rules said."""
+    """Active, ended or planned: cue words near the type's triggers and what the rules said.
+
+    Read from the sentences of the type's triggers and those with an ending or planning cue ("X is in
+    talks with Y" states the status of a deal another sentence names).
+    """
     triggers = set(triggers)
     out: Features = {"bias": 1.0, f"type={rtype}": 1.0}
     rel = cand.rules.get(rtype)
     if rel is not None:
         out[f"rule_status={rel['status']}"] = 1.0
         out[f"rule_status={rtype}:{rel['status']}"] = 1.0
-    own = [c for c in cand.contexts if c.labels & triggers] or cand.contexts
-    for ctx in own:
+    own = [c for c in cand.contexts if c.labels & triggers or c.labels & {"ENDED", "PLANNED"} and not c.cross]
+    for ctx in own or cand.contexts:
         for key in cues(ctx):
             out[key] = 1.0
         near = _nearest_term(ctx, triggers)
@@ -140,6 +146,53 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
         for ev in ctx.rules.values():
             out[f"ctx_rule_status={ev['status']}"] = 1.0
         out.update(_future_dates(ctx))
+        out.update(_cue_scope(ctx))
+    return out
+
+
+def _path_tokens(a: Token, b: Token) -> set[int]:
+    """Indices of the tokens on the dependency path between two tokens (both ends included)."""
+    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
+    ids_b = [t.i for t in up_b]
+    for n, t in enumerate(up_a):
+        if t.i in ids_b:
+            return {x.i for x in up_a[:n + 1]} | set(ids_b[:ids_b.index(t.i) + 1])
+    return {t.i for t in up_a} | set(ids_b)
+
+
+def _branch(clause: Token, tok: Token) -> str:
+    """The dependency label of the clause's child through which ``tok`` hangs from it ("out" when it does not)."""
+    if tok.i == clause.i:
+        return "self"
+    node = tok
+    while node.head.i != node.i:
+        if node.head.i == clause.i:
+            return node.dep_
+        node = node.head
+    return "out"
+
+
+def _cue_scope(ctx: Context) -> Features:
+    """Whether an ending or planning cue speaks of this pair or of another one in the sentence: does the
+    clause it sits in hold both names, one or neither; does it lie on the path between them; through which
+    branch of that clause each name hangs ("ended its deal with X" is dobj, "and moved to Y" is conj)."""
+    if ctx.cross:
+        return {}
+    out: Features = {}
+    on_path = _path_tokens(ctx.a.root, ctx.b.root)
+    for t in ctx.terms:
+        if t.label_ not in {"ENDED", "PLANNED"}:
+            continue
+        clause = t.root
+        while clause.dep_ != "ROOT" and clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
+            clause = clause.head
+        inside = {x.i for x in clause.subtree}
+        held = (ctx.a.root.i in inside) + (ctx.b.root.i in inside)
+        out[f"cue_scope={t.label_}:{('none', 'one', 'both')[held]}"] = 1.0
+        if t.root.i in on_path or clause.i in on_path:
+            out[f"cue_on_path={t.label_}"] = 1.0
+        for m in (ctx.a, ctx.b):
+            out[f"cue_branch={t.label_}:{_branch(clause, m.root)}"] = 1.0
     return out
 
 

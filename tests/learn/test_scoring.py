@@ -50,3 +50,32 @@ def test_the_threshold_is_never_below_half_the_f1_it_reaches():
     best_f1 = 2 * 11 / (41 + 11)  # keeping every edge at 5% and above
     assert threshold == round(best_f1 / 2, 4) and threshold > 0.05
     assert _best_threshold([0.9, 0.8, 0.2], [1, 1, 0], missed=0) == 0.5  # (0.8 + 0.2) / 2, above F1 1.0 / 2
+
+
+def _status_of(text, pair, rtype="partners-with"):
+    import kg.learn.types
+    import kg.pipeline
+    from kg.learn.candidates import doc_candidates
+    from kg.learn.pairfeatures import status_features
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    types = {t.name: t for t in kg.learn.types.load_types()}
+    doc = nlp(text)
+    cand = next(c for c in doc_candidates(doc, list(types.values()), doc._.kg_relations) if {c.a, c.b} == set(pair))
+    return status_features(cand, rtype, types[rtype].triggers)
+
+
+def test_an_ending_cue_says_whose_arrangement_ended():
+    text = ("Tarn Bank has ended its card partnership with Orbis Pay and will move its customers "
+            "to a new partnership with Skyline Cards next year.")
+    ended = _status_of(text, ("Tarn Bank", "Orbis Pay"))
+    new = _status_of(text, ("Tarn Bank", "Skyline Cards"))
+    assert ended.get("cue_branch=ENDED:dobj") and not new.get("cue_branch=ENDED:dobj")
+    assert new.get("cue_branch=ENDED:conj")  # the new partner hangs from the ending verb only through "and will move"
+
+
+def test_talks_in_a_sentence_without_a_deal_word_still_speak_for_the_status():
+    text = ("Orbis Retail is reportedly in talks with Skyline Stores to take its brand to India. "
+            "Skyline Stores is already a major partner for Orbis Retail in Europe.")
+    feats = _status_of(text, ("Orbis Retail", "Skyline Stores"))
+    assert feats.get("cue_scope=PLANNED:both")
