@@ -31,6 +31,21 @@ def test_patterns_load_into_the_span_ruler(nlp):
     assert {s.label_ for s in doc.spans["deal_terms"]} >= {"EXCLUSIVE", "ENDED", "REVSHARE", "CAP"}
 
 
+@pytest.mark.parametrize("text, term", [
+    ("Orbis is no longer the sole provider of batteries.", "sole provider"),
+    ("Orbis is no longer Tarn's sole battery provider.", "sole battery provider"),
+    ("Orbis became the sole licensed cell supplier to Tarn.", "sole licensed cell supplier"),
+])
+def test_a_sole_role_may_name_what_is_provided(nlp, text, term):
+    doc = nlp(text)
+    assert term in [s.text for s in doc.spans["deal_terms"] if s.label_ == "EXCLUSIVE"]
+
+
+def test_sole_alone_is_no_exclusivity(nlp):
+    doc = nlp("The sole owner of Orbis met the provider.")
+    assert not [s for s in doc.spans["deal_terms"] if s.label_ == "EXCLUSIVE"]
+
+
 @pytest.mark.parametrize("name", RULE_FILES)
 def test_no_dev_gold_entity_in_rule_files(dev_path, name):
     text = data_text(name)
