@@ -50,6 +50,8 @@ PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "ct
                   "spokesperson", "minister", "secretary", "head", "manager", "vice", "partner", "economist"}
 
 
+NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "bin", "al", "dos", "ter"}
+
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "lord", "lady", "dame", "rev", "sen",
                "senator", "rep", "gov", "governor", "judge", "justice", "mayor", "president", "pm"}
 
@@ -59,7 +61,8 @@ def is_person_by_title(span: Span) -> bool:
     root = span.root
     if any(c.dep_ == "appos" and (c.lower_ in PERSON_TITLES or any(t.lower_ in PERSON_TITLES for t in c.lefts))
            for c in root.children):
-        return len(span) >= 2 and all(t.text[:1].isupper() for t in span)
+        return len(span) >= 2 and all(t.text[:1].isupper() or t.lower_ in NAME_PARTICLES for t in span[1:-1]) \
+            and span[0].text[:1].isupper() and span[-1].text[:1].isupper()
     doc = span.doc
     prev = doc[span.start - 1] if span.start > 0 else None
     if prev is not None and prev.lower_.rstrip(".") in HONORIFICS:
@@ -119,14 +122,38 @@ def generic_abbreviations(doc: Doc) -> set[str]:
     text = doc.text
     for m in _ABBR_IN_PARENS.finditer(text):
         abbr = m.group(1)
-        before = re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip())
-        tail = [w for w in before if w][-len(abbr):]
-        if len(tail) < len(abbr) or "".join(w[0] for w in tail).upper() != abbr.upper():
+        before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
+        tail = _spelled_by(abbr, before)
+        if tail is None:
             continue
         if all(w[:1].islower() for w in tail) or abbr.casefold() in GENERIC_ABBR:
             out.add(entity_key(abbr))
             out.add(entity_key(" ".join(tail)))
     return out
+
+
+_ABBR_SKIPS = {"and", "of", "for", "the", "&"}
+
+
+def _spelled_by(abbr: str, words: list[str]) -> list[str] | None:
+    """The last words before an abbreviation whose initials spell it, function words skipped or not.
+
+    >>> _spelled_by("SPA", "a binding sale and purchase agreement".split())
+    ['sale', 'and', 'purchase', 'agreement']
+    >>> _spelled_by("UGC", "user generated content".split()), _spelled_by("XY", ["ab"])
+    (['user', 'generated', 'content'], None)
+    """
+    tail = words[-len(abbr):]
+    if len(tail) == len(abbr) and "".join(w[0] for w in tail).upper() == abbr.upper():
+        return tail
+    letters, n = [], len(words)
+    while n > 0 and len(letters) < len(abbr):
+        n -= 1
+        if words[n].lower() not in _ABBR_SKIPS:
+            letters.insert(0, words[n][0])
+    if len(letters) == len(abbr) and "".join(letters).upper() == abbr.upper():
+        return words[n:]
+    return None
 
 
 _ABBR_IN_PARENS = re.compile(r"\(\s*[“\"]?([A-Z][A-Za-z]{1,7})[”\"]?\s*\)")

@@ -12,6 +12,7 @@ from kg.nlp.orgnames import (
     COMPANY_VERBS,
     HONORIFICS,
     MAKER_NOUNS,
+    NAME_PARTICLES,
     PERSON_TITLES,
     PREPOSITIONS,
     PRODUCT_NOUNS,
@@ -71,7 +72,7 @@ class OrgSpanFinder:
         titled = {w for w in person_words if w[:1].isalpha()}  # "Mr Smith" anywhere: "Smith" is a person everywhere
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
-            if e.label_ == "PERSON" and len(words) > 1:
+            if (e.label_ == "PERSON" or is_person_by_title(e)) and len(words) > 1:
                 person_words.update(words)
         generic_terms = generic_abbreviations(doc)
         generic_terms |= _not_organizations(doc, candidates, org_keys)
@@ -245,7 +246,8 @@ class OrgSpanFinder:
         """Trim articles, possessives and glued headline words; drop generic words."""
         start, end = _balanced(doc, ent.start, ent.end)
         for i in range(end - 2, start, -1):  # "UK telco Acme", "Acme unit Globex": a description before the name
-            if doc[i].is_lower and doc[i].pos_ == "NOUN" and all(t.is_title or t.is_upper for t in doc[i + 1:end]):
+            if doc[i].is_lower and doc[i].pos_ == "NOUN" and doc[i].lower_ not in NAME_PARTICLES \
+                    and all(t.is_title or t.is_upper for t in doc[i + 1:end]):
                 start = i + 1
                 break
         while start < end and (doc[start].lower_ in {"the", "a", "an", "“", '"', "‘", "'"} or _edge_junk(doc[start])):
@@ -269,8 +271,9 @@ class OrgSpanFinder:
             breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS) and i < end - 1
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
-            if tok.lower_ in {"'s", "’s"} and i < end - 1:
-                breaks = True  # "Acme's Nimbus": owner and unit
+            if tok.lower_ in {"'s", "’s"} and i < end - 1 or tok.text in {"'", "’"} and doc[i - 1].lower_.endswith("s") \
+                    and i < end - 1 and doc[i + 1].is_lower:
+                breaks = True  # "Acme's Nimbus": owner and unit; "Acmes' ex-U.S.": owner and what it owns
             if breaks:
                 if i > piece_start:
                     pieces.append((piece_start, i))
@@ -298,6 +301,8 @@ class OrgSpanFinder:
             return False
         if not any(ch.isupper() for ch in text) or text[0].isdigit():
             return False
+        if len(span) > 2 and span[0].is_lower and span[1].text == "-":
+            return False  # "ex-U.S.", "non-EU": a prefixed word
         if all(t.is_stop or t.is_punct for t in span):
             return False
         if len(span) == 1 and (span[0].lower_ in LEGAL_SUFFIXES or span[0].lower_ in PERSON_TITLES):

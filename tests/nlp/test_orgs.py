@@ -86,3 +86,26 @@ def test_towns_used_as_places_are_not_organizations(nlp):
     text = ("Globex Energy signed an agreement with Initech Power to build a plant in Springfield. "
             "Springfield officials welcomed the Globex Energy and Initech Power partnership.")
     assert "Springfield" not in names(nlp, text)
+
+
+def test_an_abbreviation_may_skip_function_words_of_its_long_form(nlp):
+    ents = names(nlp, "Tarnwell Gas signed a binding sale-and-purchase agreement (SPA) with Orbis Power. "
+                      "The price under the SPA is indexed to gas prices.")
+    assert "SPA" not in ents and {"Tarnwell Gas", "Orbis Power"} <= set(ents)
+
+
+def test_a_possessive_cuts_off_what_the_company_owns(nlp):
+    ents = names(nlp, "Kestrel Bio will acquire 90% of Varnis’ ex-U.S. royalties for Zolvex for $275 million.")
+    assert not [n for n in ents if "ex-U.S" in n]
+    assert {"Kestrel Bio", "Varnis"} <= set(ents)
+
+
+def test_a_person_with_a_name_particle_and_a_job_title_is_a_person(nlp):
+    ents = names(nlp, "Bart de Vries, Head of Commercial Operations at Orbis Pharma's Life Science sector, "
+                      "emphasized their role in the partnership.")
+    assert not {"Bart de Vries", "Vries"} & set(ents) and "Orbis Pharma" in ents
+
+
+def test_a_companys_board_is_not_another_party(nlp):
+    ents = names(nlp, "Orbis Bank has expanded its Board of Directors after its merger with Tarn Savings.")
+    assert "Board of Directors" not in ents
