@@ -26,9 +26,35 @@ _TICKER_WORD = re.compile(r"^[A-Z]{2,5}$")
 
 
 def is_bare_ticker(tok) -> bool:
-    """An exchange ticker written straight after a legal form: the "ACME" of "Acme Inc ACME"."""
+    """An exchange ticker written straight after a name: the "ACME" of "Acme Inc ACME", the "TRNS" of
+    "Tarnis Pharmaceuticals TRNS" (its letters, in order, from the name's words)."""
     doc = tok.doc
-    return tok.i > 0 and _TICKER_WORD.match(tok.text) is not None and doc[tok.i - 1].lower_.rstrip(".") in LEGAL_SUFFIXES
+    if tok.i == 0 or _TICKER_WORD.match(tok.text) is None:
+        return False
+    if doc[tok.i - 1].lower_.rstrip(".") in LEGAL_SUFFIXES:
+        return True
+    start = tok.i
+    while start > max(0, tok.i - 4) and doc[start - 1].is_title and doc[start - 1].is_alpha:
+        start -= 1
+    return tok.i - start >= 2 and letters_in_order(tok.text, doc[start:tok.i].text)
+
+
+def letters_in_order(ticker: str, name: str) -> bool:
+    """The ticker's letters appear in the name in order, the first one first.
+
+    >>> letters_in_order("TRNS", "Tarnis Pharmaceuticals"), letters_in_order("AI", "Acme Labs")
+    (True, False)
+    """
+    letters = name.upper()
+    if not letters.startswith(ticker[0]):
+        return False
+    pos = 0
+    for ch in ticker:
+        pos = letters.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
 
 
 def unglue(doc: Doc, ent: Span, parts: list[Span]) -> list[Span]:

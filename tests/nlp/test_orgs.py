@@ -109,3 +109,17 @@ def test_a_person_with_a_name_particle_and_a_job_title_is_a_person(nlp):
 def test_a_companys_board_is_not_another_party(nlp):
     ents = names(nlp, "Orbis Bank has expanded its Board of Directors after its merger with Tarn Savings.")
     assert "Board of Directors" not in ents
+
+
+def test_a_ticker_written_after_the_name_without_brackets_is_an_alias(nlp):
+    r = extract_text("Tarnis Pharmaceuticals TRNS signed a license agreement with Japan-based Orbis Pharmaceutical. "
+                     "Per the terms, Orbis has acquired exclusive global rights from TRNS to develop the drug.", nlp=nlp)
+    ents = {e.name: e for e in r.entities}
+    tarnis = next(e for e in ents.values() if "TRNS" in {e.name, *e.aliases})
+    assert "Tarnis Pharmaceuticals" in {tarnis.name, *tarnis.aliases}
+    assert len({(x.type, x.source, x.target) for x in r.relations if x.type == "partners-with"}) == 1
+
+
+def test_letters_of_a_word_after_a_name_make_no_ticker_unless_they_spell_it(nlp):
+    ents = names(nlp, "Orbis Labs AI signed a deal with Tarn Bank.")
+    assert "AI" not in {a for e in ents.values() for a in e.aliases}
