@@ -83,7 +83,16 @@ def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: I
         src, dst = (ctx.a, ctx.b) if ctx.a.kb_id_ == source else (ctx.b, ctx.a)
         out["src_first" if src.start < dst.start else "dst_first"] = 1.0
         near = _nearest_term(ctx, triggers)
+        kind = "capped" if "CAP" in ctx.labels else "ended" if "ENDED" in ctx.labels else ""
         for role, mention in (("src", src), ("dst", dst)):
+            owned = _owned_noun(mention)
+            if owned:
+                out[f"{role}_owns={owned}"] = 1.0
+                if kind:
+                    out[f"{kind}:{role}_owns={owned}"] = 1.0
+            if kind and mention.root.dep_ in {"nsubj", "nsubjpass", "dobj", "dative", "pobj"}:
+                head = mention.root.head
+                out[f"{kind}:{role}_{mention.root.dep_}<{_word(head)}"] = 1.0
             root = mention.root
             while root.dep_ == "conj" and root.head.i != root.i:
                 root = root.head
@@ -98,6 +107,20 @@ def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: I
             if "source" in r_ev:
                 out["ctx_rule_agrees" if r_ev["source"] == source else "ctx_rule_disagrees"] = 1.0
     return out
+
+
+_MONEY_NOUNS = {"revenue", "revenues", "royalty", "royalties", "sales", "payment", "payments", "income", "profit",
+                "profits", "share", "proceeds", "earnings"}
+
+
+def _owned_noun(mention) -> str:
+    """What a name owns when it is a possessor of money ("Acme's revenue", "Acme's future royalties"): the
+    payer of a share of it."""
+    root = mention.root
+    if root.dep_ != "poss":
+        return ""
+    head = root.head
+    return head.lower_ if head.lower_ in _MONEY_NOUNS else ""
 
 
 def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) -> Features:

@@ -79,3 +79,19 @@ def test_talks_in_a_sentence_without_a_deal_word_still_speak_for_the_status():
             "Skyline Stores is already a major partner for Orbis Retail in Europe.")
     feats = _status_of(text, ("Orbis Retail", "Skyline Stores"))
     assert feats.get("cue_scope=PLANNED:both")
+
+
+def test_the_owner_of_the_revenue_is_read_as_the_payer():
+    import kg.learn.types
+    import kg.pipeline
+    from kg.learn.candidates import doc_candidates
+    from kg.learn.pairfeatures import direction_features
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    doc = nlp("Tarn Capital will receive 20% of Orbis Pharma's revenue until 2030, subject to a cap of $90 million.")
+    types = kg.learn.types.load_types()
+    cand = next(c for c in doc_candidates(doc, types, doc._.kg_relations) if {c.a, c.b} == {"Orbis Pharma", "Tarn Capital"})
+    orbis = direction_features(cand, "Orbis Pharma", "revenue-share-capped", ["REVSHARE"])
+    tarn = direction_features(cand, "Tarn Capital", "revenue-share-capped", ["REVSHARE"])
+    assert orbis.get("src_owns=revenue") and orbis.get("capped:src_owns=revenue")
+    assert tarn.get("dst_owns=revenue") and not tarn.get("src_owns=revenue")
