@@ -41,6 +41,22 @@ def test_a_sole_role_may_name_what_is_provided(nlp, text, term):
     assert term in [s.text for s in doc.spans["deal_terms"] if s.label_ == "EXCLUSIVE"]
 
 
+@pytest.mark.parametrize("text", [
+    "Tarn will receive a 9% royalty on sales from Orbis until it reaches three times the amount Tarn paid.",
+    "The investors share 6% of net sales until they have each received 1.75 times their contribution.",
+    "Payments to Tarn stop once it has received $81 million.",
+    "The royalty ends at a multiple of its investment.",
+])
+def test_a_royalty_that_stops_at_a_multiple_or_a_sum_is_capped(nlp, text):
+    doc = nlp(text)
+    assert "CAP" in {s.label_ for s in doc.spans["deal_terms"]}
+
+
+def test_growth_times_faster_is_no_cap(nlp):
+    doc = nlp("Sales grew three times faster than the market until it reached a peak.")
+    assert "CAP" not in {s.label_ for s in doc.spans["deal_terms"]}
+
+
 def test_sole_alone_is_no_exclusivity(nlp):
     doc = nlp("The sole owner of Orbis met the provider.")
     assert not [s for s in doc.spans["deal_terms"] if s.label_ == "EXCLUSIVE"]
