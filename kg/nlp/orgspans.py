@@ -272,8 +272,8 @@ class OrgSpanFinder:
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1 or tok.text in {"'", "’"} and doc[i - 1].lower_.endswith("s") \
-                    and i < end - 1 and doc[i + 1].is_lower:
-                breaks = True  # "Acme's Nimbus": owner and unit; "Acmes' ex-U.S.": owner and what it owns
+                    and i < end - 1 and not doc[i - 1].whitespace_ and tok.whitespace_:
+                breaks = True  # "Acme's Nimbus": owner and unit; "Acmes' ex-U.S.", "Acmes’ Zolvex": owner and what it owns
             if breaks:
                 if i > piece_start:
                     pieces.append((piece_start, i))

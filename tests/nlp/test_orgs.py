@@ -100,6 +100,12 @@ def test_a_possessive_cuts_off_what_the_company_owns(nlp):
     assert {"Kestrel Bio", "Varnis"} <= set(ents)
 
 
+def test_a_possessive_after_a_plural_looking_name_separates_owner_and_owned(nlp):
+    ents = names(nlp, "The financial interest deal is for Halvard Pharmaceuticals’ Zolvex and Orbis AG’s Tarnex. "
+                      "Kestrel has had deals with Orbis AG since 2010.")
+    assert "Halvard Pharmaceuticals" in ents and not [n for n in ents if "’" in n]
+
+
 def test_a_person_with_a_name_particle_and_a_job_title_is_a_person(nlp):
     ents = names(nlp, "Bart de Vries, Head of Commercial Operations at Orbis Pharma's Life Science sector, "
                       "emphasized their role in the partnership.")
