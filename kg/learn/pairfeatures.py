@@ -41,6 +41,29 @@ def endpoints(cand: PairCandidate) -> Features:
         if len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and all(
                 s.root.ent_type_ == "PERSON" for s in spans):
             out["end_person_like"] = 1.0
+        for s in spans:
+            out.update(_used_as_thing(s))
+    return out
+
+
+_THING_BEFORE = {("sales", "of"), ("royalties", "on"), ("royalties", "for"), ("royalty", "on"), ("version", "of"),
+                 ("launch", "of"), ("users", "of"), ("rights", "to")}
+
+
+def _used_as_thing(span) -> Features:
+    """How a mention is used when it names a thing, not a company: "sales of X", "X (genericname)", "its X",
+    "X titles" (the common noun it modifies)."""
+    doc, out = span.doc, {}
+    before = tuple(t.lower_ for t in doc[max(0, span.start - 2):span.start])
+    if before in _THING_BEFORE:
+        out["end_sales_of"] = 1.0
+    if span.end + 1 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].is_lower:
+        out["end_generic_paren"] = 1.0
+    if span.start > 0 and (doc[span.start - 1].lower_ in {"its", "their"} or doc[span.start - 1].lower_ in {"'s", "’s"}):
+        out["end_owned"] = 1.0
+    root = span.root
+    if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= span.end:
+        out[f"end_modifies={root.head.lemma_.lower()}"] = 1.0
     return out
 
 

@@ -95,3 +95,18 @@ def test_the_owner_of_the_revenue_is_read_as_the_payer():
     tarn = direction_features(cand, "Tarn Capital", "revenue-share-capped", ["REVSHARE"])
     assert orbis.get("src_owns=revenue") and orbis.get("capped:src_owns=revenue")
     assert tarn.get("dst_owns=revenue") and not tarn.get("src_owns=revenue")
+
+
+def test_a_name_used_as_a_thing_is_told_to_the_scorer():
+    import kg.pipeline
+    from kg.learn.pairfeatures import _used_as_thing
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    doc = nlp("Orbis Capital bought royalties on sales of Zolvex (tarnibumab) from Kestrel Bio, "
+              "and Kestrel Bio will bring its Vantix titles to Tarn Games.")
+    feats = {s.text: _used_as_thing(s) for s in doc.spans["kg_orgs"]}
+    zolvex = _used_as_thing(doc[7:8])
+    assert zolvex.get("end_sales_of") and zolvex.get("end_generic_paren")
+    vantix = _used_as_thing(doc[next(t.i for t in doc if t.text == "Vantix"):][:1])
+    assert vantix.get("end_owned") and vantix.get("end_modifies=title")
+    assert feats["Orbis Capital"] == {}  # a company, acting
