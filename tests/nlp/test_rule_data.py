@@ -52,6 +52,17 @@ def test_a_royalty_that_stops_at_a_multiple_or_a_sum_is_capped(nlp, text):
     assert "CAP" in {s.label_ for s in doc.spans["deal_terms"]}
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("Orbis will cease licensing content to Tarn.", "cease"),
+    ("Tarn will switch from Orbis to Kestrel next year.", "switch from"),
+    ("Kestrel struck a deal with Tarn, replacing Orbis.", "replacing"),
+    ("Arm is cancelling Tarn's license.", "cancelling"),
+])
+def test_endings_in_every_form_are_ending_cues(nlp, text, cue):
+    doc = nlp(text)
+    assert cue in [s.text for s in doc.spans["deal_terms"] if s.label_ == "ENDED"]
+
+
 def test_growth_times_faster_is_no_cap(nlp):
     doc = nlp("Sales grew three times faster than the market until it reached a peak.")
     assert "CAP" not in {s.label_ for s in doc.spans["deal_terms"]}
