@@ -19,7 +19,8 @@ TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl
                   ROOT / "data" / "train" / "deals_c.jsonl",
                   ROOT / "data" / "train" / "deals_d.jsonl",
                   ROOT / "data" / "train" / "deals_f.jsonl",
-                  ROOT / "data" / "train" / "deals_g.jsonl"]
+                  ROOT / "data" / "train" / "deals_g.jsonl",
+                  ROOT / "data" / "train" / "deals_h.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
