@@ -30,6 +30,7 @@ from kg.nlp.orgshapes import (
     _PARTY_PREPS,
     _acts_as_company,
     _balanced,
+    joined_ents,
     _common_words,
     _edge_junk,
     _ends_name,
@@ -59,7 +60,7 @@ class OrgSpanFinder:
         """The organization name spans of ``doc``, in order (the model's ORG spans repaired, plus those it missed)."""
         org_keys = set(self.alias_table)
         candidates: list[tuple[Span, str]] = []
-        for ent in doc.ents:
+        for ent in joined_ents(doc):
             if ent.label_ == "ORG" or ent.label_ in ORG_LIKE:
                 for part in unglue(doc, ent, self._repair(doc, ent)):
                     candidates.append((part, ent.label_))

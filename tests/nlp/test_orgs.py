@@ -129,3 +129,27 @@ def test_a_ticker_written_after_the_name_without_brackets_is_an_alias(nlp):
 def test_letters_of_a_word_after_a_name_make_no_ticker_unless_they_spell_it(nlp):
     ents = names(nlp, "Orbis Labs AI signed a deal with Tarn Bank.")
     assert "AI" not in {a for e in ents.values() for a in e.aliases}
+
+
+def test_a_name_the_model_cuts_in_two_everywhere_is_rejoined():
+    import spacy
+    from spacy.tokens import Span
+
+    from kg.nlp.orgshapes import joined_ents
+
+    doc = spacy.blank("en")("Aguas Tarnesas raised prices. The state fined Aguas Tarnesas. Orbis, Tarn and Aguas met.")
+    doc.ents = [Span(doc, 0, 1, "NORP"), Span(doc, 1, 2, "GPE"), Span(doc, 8, 9, "GPE"), Span(doc, 9, 10, "GPE"),
+                Span(doc, 11, 12, "ORG"), Span(doc, 13, 14, "ORG"), Span(doc, 15, 16, "NORP")]
+    assert [(e.text, e.label_) for e in joined_ents(doc)] == [
+        ("Aguas Tarnesas", "NORP"), ("Aguas Tarnesas", "GPE"), ("Orbis", "ORG"), ("Tarn", "ORG"), ("Aguas", "NORP")]
+
+
+def test_two_touching_names_written_together_once_stay_two():
+    import spacy
+    from spacy.tokens import Span
+
+    from kg.nlp.orgshapes import joined_ents
+
+    doc = spacy.blank("en")("Orbis Tarn signed a deal.")
+    doc.ents = [Span(doc, 0, 1, "ORG"), Span(doc, 1, 2, "ORG")]
+    assert [e.text for e in joined_ents(doc)] == ["Orbis", "Tarn"]
