@@ -211,7 +211,26 @@ def anchor(ctx: Context) -> Features:
             f"anchor_label={near.label_}:{ra}|{rb}": 1.0}
 
 
-CONTEXT_FEATURES: list[Callable[[Context], Features]] = [terms, rules, layout, roles, path, words, cues, anchor]
+def trigger_cues(ctx: Context) -> Features:
+    """Cues that qualify a deal word itself: "merger agreement", "agreement to acquire", "deal talks", "lawsuit
+    over the licence" (a cue within two steps of the trigger, below or above it)."""
+    out: Features = {}
+    deal = [t for t in ctx.terms if t.label_ not in CUE_LABELS]
+    for trig in deal:
+        near = {trig.root.i}
+        for child in trig.root.children:
+            near.add(child.i)
+            near.update(g.i for g in child.children)
+        near.update((trig.root.head.i, trig.root.head.head.i))
+        for cue in ctx.terms:
+            if cue.label_ in {"ACQUISITION", "LEGAL", "RIVALRY"} and cue.root.i in near and cue.root.i != trig.root.i:
+                out[f"trigger_has={cue.label_}"] = 1.0
+                out[f"trigger_has={trig.label_}:{cue.label_}"] = 1.0
+    return out
+
+
+CONTEXT_FEATURES: list[Callable[[Context], Features]] = [terms, rules, layout, roles, path, words, cues, anchor,
+                                                         trigger_cues]
 
 
 def context_features(ctx: Context) -> Features:

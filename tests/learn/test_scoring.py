@@ -110,3 +110,22 @@ def test_a_name_used_as_a_thing_is_told_to_the_scorer():
     vantix = _used_as_thing(doc[next(t.i for t in doc if t.text == "Vantix"):][:1])
     assert vantix.get("end_owned") and vantix.get("end_modifies=title")
     assert feats["Orbis Capital"] == {}  # a company, acting
+
+
+def test_a_deal_word_qualified_by_a_takeover_is_told_to_the_scorer():
+    import kg.learn.types
+    import kg.pipeline
+    from kg.learn.candidates import doc_candidates
+    from kg.learn.features import trigger_cues
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    types = kg.learn.types.load_types()
+
+    def feats(text, pair):
+        doc = nlp(text)
+        cand = next(c for c in doc_candidates(doc, types, doc._.kg_relations) if {c.a, c.b} == set(pair))
+        return trigger_cues(cand.contexts[0])
+
+    takeover = feats("Orbis Computers signed a deal to buy the PC division of Tarn Systems.", ("Orbis Computers", "Tarn Systems"))
+    supply = feats("Orbis Computers signed a deal to supply chips to Tarn Systems.", ("Orbis Computers", "Tarn Systems"))
+    assert takeover.get("trigger_has=ACQUISITION") and not supply
