@@ -31,36 +31,26 @@ def test_patterns_load_into_the_span_ruler(nlp):
     assert {s.label_ for s in doc.spans["deal_terms"]} >= {"EXCLUSIVE", "ENDED", "REVSHARE", "CAP"}
 
 
-@pytest.mark.parametrize("text, term", [
-    ("Orbis is no longer the sole provider of batteries.", "sole provider"),
-    ("Orbis is no longer Tarn's sole battery provider.", "sole battery provider"),
-    ("Orbis became the sole licensed cell supplier to Tarn.", "sole licensed cell supplier"),
+@pytest.mark.parametrize("text, label, term", [
+    ("Orbis is no longer the sole provider of batteries.", "EXCLUSIVE", "sole provider"),
+    ("Orbis is no longer Tarn's sole battery provider.", "EXCLUSIVE", "sole battery provider"),  # what is provided
+    ("Orbis became the sole licensed cell supplier to Tarn.", "EXCLUSIVE", "sole licensed cell supplier"),
+    # a royalty that stops at a multiple or at a sum received is capped
+    ("Tarn will receive a 9% royalty on sales from Orbis until it reaches three times the amount Tarn paid.",
+     "CAP", "three times the amount"),
+    ("The investors share 6% of net sales until they have each received 1.75 times their contribution.",
+     "CAP", "until they have each received"),
+    ("Payments to Tarn stop once it has received $81 million.", "CAP", "once it has received"),
+    ("The royalty ends at a multiple of its investment.", "CAP", "multiple of"),
+    # endings in every form
+    ("Orbis will cease licensing content to Tarn.", "ENDED", "cease"),
+    ("Tarn will switch from Orbis to Kestrel next year.", "ENDED", "switch from"),
+    ("Kestrel struck a deal with Tarn, replacing Orbis.", "ENDED", "replacing"),
+    ("Arm is cancelling Tarn's license.", "ENDED", "cancelling"),
 ])
-def test_a_sole_role_may_name_what_is_provided(nlp, text, term):
+def test_deal_terms_in_their_less_common_forms(nlp, text, label, term):
     doc = nlp(text)
-    assert term in [s.text for s in doc.spans["deal_terms"] if s.label_ == "EXCLUSIVE"]
-
-
-@pytest.mark.parametrize("text", [
-    "Tarn will receive a 9% royalty on sales from Orbis until it reaches three times the amount Tarn paid.",
-    "The investors share 6% of net sales until they have each received 1.75 times their contribution.",
-    "Payments to Tarn stop once it has received $81 million.",
-    "The royalty ends at a multiple of its investment.",
-])
-def test_a_royalty_that_stops_at_a_multiple_or_a_sum_is_capped(nlp, text):
-    doc = nlp(text)
-    assert "CAP" in {s.label_ for s in doc.spans["deal_terms"]}
-
-
-@pytest.mark.parametrize("text, cue", [
-    ("Orbis will cease licensing content to Tarn.", "cease"),
-    ("Tarn will switch from Orbis to Kestrel next year.", "switch from"),
-    ("Kestrel struck a deal with Tarn, replacing Orbis.", "replacing"),
-    ("Arm is cancelling Tarn's license.", "cancelling"),
-])
-def test_endings_in_every_form_are_ending_cues(nlp, text, cue):
-    doc = nlp(text)
-    assert cue in [s.text for s in doc.spans["deal_terms"] if s.label_ == "ENDED"]
+    assert term in [s.text for s in doc.spans["deal_terms"] if s.label_ == label]
 
 
 def test_growth_times_faster_is_no_cap(nlp):
