@@ -142,14 +142,15 @@ def _only_cited(orgs: list[Span]) -> set[str]:
 
 
 def _datelines(orgs: list[Span]) -> set[str]:
-    """Names whose every mention opens a paragraph in capitals before a comma ("NEW TOWN, Calif.--"): a place."""
+    """Names whose every mention opens a paragraph in capitals before a comma or a bracketed source ("NEW TOWN,
+    Calif.--", "NEW TOWN (Wire) -"): a place."""
     out: dict[str, bool] = {}
     for s in orgs:
         if s.label_ != "ORG":
             continue
         doc = s.doc
         out[s.kb_id_] = out.get(s.kb_id_, True) and len(s.text) > 3 and s.text.isupper() and (
-            s.start == 0 or "\n" in doc[s.start - 1].text) and s.end < len(doc) and doc[s.end].text == ","
+            s.start == 0 or "\n" in doc[s.start - 1].text) and s.end < len(doc) and doc[s.end].text in {",", "("}
     return {name for name, only in out.items() if only}
 
 

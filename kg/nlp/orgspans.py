@@ -298,6 +298,9 @@ class OrgSpanFinder:
             return False
         if span[-1].lower_ in {"program", "programme", "initiative", "project", "scheme", "campaign"}:
             return False  # "the Publishers' Program" is something an organization runs
+        if span[-1].lower_ in {"committee", "board", "directors", "governors", "trustees"} and span.start > 0 and \
+                span.doc[span.start - 1].lower_ in {"its", "their", "'s", "’s"}:
+            return False  # "its Executive Management Committee": an organ of the company, no party
         if not text or text.casefold() in self.cues.generic_orgs:
             return False
         if not any(ch.isupper() for ch in text) or text[0].isdigit():

@@ -135,7 +135,8 @@ def is_source(span: Span, report: set[int] | None = None, sent: Span | None = No
     root, doc = span.root, span.doc
     sent = sent if sent is not None else span.sent
     if report is None:
-        report = {t.i for t in sent if t.lemma_ in _REPORT_VERBS}
+        report = {t.i for t in sent if t.lemma_ in _REPORT_VERBS
+                  or t.lemma_ in _REVEAL_VERBS and any(c.dep_ == "ccomp" for c in t.children)}
     if root.dep_ == "appos":  # "according to the German daily X": the role of the noun it renames
         root = root.head
     if root.head.i in report and root.dep_ in {"nsubj", "dobj", "dative", "pobj", "agent"}:
@@ -168,6 +169,7 @@ def speaks(span: Span) -> bool:
 
 _SPEECH_VERBS = {"say", "add", "claim", "note", "state", "write"}
 _REPORT_VERBS = {"report", "tell", "cite", "write", "quote"}
+_REVEAL_VERBS = {"reveal", "disclose"}  # a report only when what is revealed is a clause ("X revealed Y had signed")
 
 
 def clause_subject_tokens(tok) -> set[int]:

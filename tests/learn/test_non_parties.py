@@ -25,6 +25,7 @@ def names(pairs):
     "The deal covers batteries, the Daily Ledger said.",  # cited once, and otherwise only speaking
     "According to the trade magazine Motor Weekly, Orbis Motors signed a partnership with Keldar Energy.",
     "Orbis Motors signed a supply agreement with Keldar Energy for ten years (SPORTS BUSINESS JOURNAL, 3/26).",
+    "The talks come days after the Daily Ledger revealed Orbis Motors had signed a contract with Keldar Energy.",
 ])
 def test_an_outlet_cited_for_the_news_is_not_a_party(nlp, text):
     pairs = _pairs(nlp, text)
@@ -42,3 +43,14 @@ def test_a_dateline_is_not_a_party(nlp):
     text = ("NORTH HAVEN, Conn.--(NEWSWIRE)--Halvard Therapeutics today announced a royalty agreement with "
             "Moraine Capital under which Moraine Capital pays $50 million.")
     assert not any(n.isupper() and "HAVEN" in n for n in names(_pairs(nlp, text)))
+
+
+def test_a_dateline_before_a_bracketed_source_is_not_a_party(nlp):
+    text = ("NORTH HAVEN (Newswire) - Halvard Therapeutics today announced the termination of its agreement "
+            "with Moraine Capital.")
+    assert not any("HAVEN" in n for n in names(_pairs(nlp, text)))
+
+
+def test_a_company_revealing_a_deal_stays_a_party(nlp):
+    text = "Orbis Motors revealed a partnership with Keldar Energy on Monday."
+    assert names(_pairs(nlp, text)) == {"Orbis Motors", "Keldar Energy"}

@@ -115,6 +115,9 @@ def test_a_person_with_a_name_particle_and_a_job_title_is_a_person(nlp):
 def test_a_companys_board_is_not_another_party(nlp):
     ents = names(nlp, "Orbis Bank has expanded its Board of Directors after its merger with Tarn Savings.")
     assert "Board of Directors" not in ents
+    ents = names(nlp, "The deal had the support of Tarn Savings's Board of Governors and its Executive Management "
+                      "Committee, Orbis Bank said.")
+    assert not {"Board of Governors", "Executive Management Committee"} & set(ents) and "Orbis Bank" in ents
 
 
 def test_a_ticker_written_after_the_name_without_brackets_is_an_alias(nlp):
