@@ -55,7 +55,20 @@ def terms(ctx: Context) -> Features:
     near = _nearest_term(ctx)
     if near is not None:
         out[f"nearest={near.label_}"] = 1.0
+    for t in ctx.terms:
+        if t.label_ not in CUE_LABELS and _negated(t):
+            out[f"negated={t.label_}"] = 1.0
     return out
+
+
+def _negated(term: Span) -> bool:
+    """"non-exclusive", "nonexclusive", "is not exclusive", "no deal": the deal word is denied."""
+    doc, root = term.doc, term.root
+    if term.text.lower().startswith("non") or term.start >= 2 and doc[term.start - 1].text == "-" \
+            and doc[term.start - 2].lower_ == "non":
+        return True
+    return any(c.dep_ == "neg" or c.lower_ == "no" and c.dep_ == "det" for c in root.children) or \
+        root.dep_ in {"acomp", "attr"} and any(c.dep_ == "neg" for c in root.head.children)
 
 
 def rules(ctx: Context) -> Features:

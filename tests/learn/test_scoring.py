@@ -129,3 +129,16 @@ def test_a_deal_word_qualified_by_a_takeover_is_told_to_the_scorer():
     takeover = feats("Orbis Computers signed a deal to buy the PC division of Tarn Systems.", ("Orbis Computers", "Tarn Systems"))
     supply = feats("Orbis Computers signed a deal to supply chips to Tarn Systems.", ("Orbis Computers", "Tarn Systems"))
     assert takeover.get("trigger_has=ACQUISITION") and not supply
+
+
+def test_a_denied_deal_word_is_told_to_the_scorer():
+    import kg.pipeline
+    from kg.learn.features import _negated
+
+    nlp = kg.pipeline.load_pipeline(relations_model=False)
+    for text, denied in [("Orbis holds a non-exclusive licence from Tarn.", True),
+                         ("Orbis's deal with Tarn is not exclusive.", True),
+                         ("Orbis holds an exclusive licence from Tarn.", False)]:
+        doc = nlp(text)
+        term = next(t for t in doc.spans["deal_terms"] if t.label_ == "EXCLUSIVE")
+        assert _negated(term) is denied, text
