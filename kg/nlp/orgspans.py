@@ -30,7 +30,6 @@ from kg.nlp.orgshapes import (
     _PARTY_PREPS,
     _acts_as_company,
     _balanced,
-    joined_ents,
     _common_words,
     _edge_junk,
     _ends_name,
@@ -43,6 +42,7 @@ from kg.nlp.orgshapes import (
     _surnames,
     _unlabelled_company_shape,
     is_camel_name,
+    joined_ents,
 )
 from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, unglue, unlabelled_parties
 
