@@ -136,24 +136,31 @@ def roles(ctx: Context) -> Features:
     return out
 
 
+def dependency_path(a: Token, b: Token) -> tuple[list[Token], list[Token], Token | None]:
+    """The tokens from ``a`` and from ``b`` up to (not including) their lowest common ancestor, and that
+    ancestor (None when they share none)."""
+    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
+    ids_b = [t.i for t in up_b]
+    for n, t in enumerate(up_a):
+        if t.i in ids_b:
+            return up_a[:n], up_b[:ids_b.index(t.i)], t
+    return up_a, up_b, None
+
+
 def path(ctx: Context) -> Features:
     """The dependency path between the two names (labels up to their lowest common ancestor)."""
     if ctx.cross:
         return {}
-    a, b = ctx.a.root, ctx.b.root
-    up_a = [a, *a.ancestors]
-    up_b = [b, *b.ancestors]
-    ids_b = {t.i for t in up_b}
-    lca = next((t for t in up_a if t.i in ids_b), None)
+    up_a, up_b, lca = dependency_path(ctx.a.root, ctx.b.root)
     if lca is None:
         return {"path=none": 1.0}
-    left = [t.dep_ for t in up_a[:[t.i for t in up_a].index(lca.i)]]
-    right = [t.dep_ for t in up_b[:[t.i for t in up_b].index(lca.i)]]
+    left = [t.dep_ for t in up_a]
+    right = [t.dep_ for t in up_b]
     out = {f"lca={_word(lca)}": 1.0, f"path_len{_bucket(len(left) + len(right), (1, 2, 3, 5))}": 1.0}
     if len(left) + len(right) <= 5:
         out["path=" + "/".join(sorted(["<".join(left), "<".join(right)]))] = 1.0
     terms_at = {t.root.i for t in ctx.terms}
-    on_path = {t.i for t in up_a[:len(left) + 1]} | {t.i for t in up_b[:len(right) + 1]}
+    on_path = {t.i for t in up_a} | {t.i for t in up_b} | {lca.i}
     if terms_at & on_path:
         out["trigger_on_path"] = 1.0
     return out

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from kg.learn.candidates import Context, PairCandidate
-from kg.learn.features import Features, _bucket, _nearest_term, _word, context_features, cues
+from kg.learn.features import Features, _bucket, _nearest_term, _word, context_features, cues, dependency_path
 from kg.nlp.relations import TRIGGER_STATUS_KEY
-from kg.nlp.syntax import sentence_ents
+from kg.nlp.syntax import clause_verb, sentence_ents
 
 
 def _union(rows: Iterable[Features]) -> Features:
@@ -59,7 +59,7 @@ def _used_as_thing(span) -> Features:
         out["end_sales_of"] = 1.0
     if span.end + 1 < len(doc) and doc[span.end].text == "(" and doc[span.end + 1].is_lower:
         out["end_generic_paren"] = 1.0
-    if span.start > 0 and (doc[span.start - 1].lower_ in {"its", "their"} or doc[span.start - 1].lower_ in {"'s", "’s"}):
+    if span.start > 0 and doc[span.start - 1].lower_ in {"its", "their", "'s", "’s"}:
         out["end_owned"] = 1.0
     root = span.root
     if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= span.end:
@@ -173,9 +173,7 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
                 if t.label_ in {"ENDED", "PLANNED"} and abs(t.start - near.start) <= 6:
                     out[f"near_cue={t.label_}"] = 1.0
                     out[f"near_cue={t.label_}:{t.text.lower()}"] = 1.0
-            verb = root
-            while verb.dep_ != "ROOT" and verb.pos_ not in {"VERB", "AUX"}:
-                verb = verb.head
+            verb = clause_verb(root)
             out[f"verb_tag={verb.tag_}"] = 1.0
             out[f"verb={_word(verb)}"] = 1.0
             for child in verb.children:
@@ -194,16 +192,6 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
         out.update(_future_dates(ctx))
         out.update(_cue_scope(ctx))
     return out
-
-
-def _path_tokens(a: Token, b: Token) -> set[int]:
-    """Indices of the tokens on the dependency path between two tokens (both ends included)."""
-    up_a, up_b = [a, *a.ancestors], [b, *b.ancestors]
-    ids_b = [t.i for t in up_b]
-    for n, t in enumerate(up_a):
-        if t.i in ids_b:
-            return {x.i for x in up_a[:n + 1]} | set(ids_b[:ids_b.index(t.i) + 1])
-    return {t.i for t in up_a} | set(ids_b)
 
 
 def _branch(clause: Token, tok: Token) -> str:
@@ -225,13 +213,12 @@ def _cue_scope(ctx: Context) -> Features:
     if ctx.cross:
         return {}
     out: Features = {}
-    on_path = _path_tokens(ctx.a.root, ctx.b.root)
+    up_a, up_b, lca = dependency_path(ctx.a.root, ctx.b.root)
+    on_path = {t.i for t in up_a + up_b} | ({lca.i} if lca is not None else set())
     for t in ctx.terms:
         if t.label_ not in {"ENDED", "PLANNED"}:
             continue
-        clause = t.root
-        while clause.dep_ != "ROOT" and clause.pos_ not in {"VERB", "AUX"} and clause.head.i != clause.i:
-            clause = clause.head
+        clause = clause_verb(t.root)
         inside = {x.i for x in clause.subtree}
         held = (ctx.a.root.i in inside) + (ctx.b.root.i in inside)
         out[f"cue_scope={t.label_}:{('none', 'one', 'both')[held]}"] = 1.0

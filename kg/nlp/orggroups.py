@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
-from kg.nlp.orgrecover import is_bare_ticker, letters_in_order
+from kg.nlp.orgrecover import is_bare_ticker
 from kg.nlp.orgnames import PAREN_ABBR, TICKER, is_abbreviation, is_place
 from kg.nlp.names import GENERIC_FIRST_WORDS, clean_name, entity_key
 
@@ -61,7 +61,7 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
             union(akey, key, m.group(1), "definition")
             defined.add(key)
             taught |= {akey, key}
-    for ticker, key in _written_tickers(doc, spans):
+    for ticker, key in _exchange_tickers(spans):
         union(entity_key(ticker.text), key, ticker.text, "ticker")
         taught |= {entity_key(ticker.text), key}
     keys = list(surfaces)
@@ -143,31 +143,18 @@ def _contains_tail(full: list[str], short: list[str]) -> bool:
                                      if all(len(w.rstrip(".")) <= 2 for w in full[:i]))
 
 
-_TICKER_SHAPE = re.compile(r"^([A-Z]{2,5})(?:\.[A-Z]{1,2})?$")  # "ACME", "ACME.AS" (with its exchange)
+_EXCHANGE_TICKER = re.compile(r"^([A-Z]{2,5})\.[A-Z]{1,2}$")  # "ACME.AS": a ticker with its exchange
 
 
-def _written_tickers(doc: Doc, spans: list[Span]) -> list[tuple[Span, str]]:
-    """(ticker span, key of its company) for tickers written beside a name without the usual brackets.
-
-    "Acme Pharmaceuticals ACMX signed": a ticker right after the name whose letters it takes in order;
-    "ACME.AS": a ticker with its exchange, of the name its base abbreviates or is.
+def _exchange_tickers(spans: list[Span]) -> list[tuple[Span, str]]:
+    """(ticker span, key of its company) for a ticker written with its exchange ("ACME.AS") whose base is a
+    name of the document. (A ticker written straight after the name is ``is_bare_ticker``'s.)
 
     >>> import spacy
-    >>> doc = spacy.blank("en")("Tarnis Pharmaceuticals TRNS said Orbis Music Group ( OMG ) and OMG.AS rose")
-    >>> [(t.text, k) for t, k in _written_tickers(doc, [doc[0:2], doc[2:3], doc[4:7], doc[8:9], doc[11:12]])]
-    [('TRNS', 'tarnis'), ('OMG.AS', 'omg')]
+    >>> doc = spacy.blank("en")("Orbis Music Group ( OMG ) and OMG.AS rose, unlike XYZ.L")
+    >>> [(t.text, k) for t, k in _exchange_tickers([doc[0:3], doc[4:5], doc[7:8], doc[11:12]])]
+    [('OMG.AS', 'omg')]
     """
-    out = []
-    by_end = {s.end: s for s in spans}
     keys = {entity_key(s.text) for s in spans}
-    for span in spans:
-        m = _TICKER_SHAPE.match(span.text)
-        if m is None or len(span) != 1:
-            continue
-        before = by_end.get(span.start)
-        if before is not None and len(before) > 1 and letters_in_order(m.group(1), before.text):
-            out.append((span, entity_key(before.text)))
-        elif m.group(0) != m.group(1) and entity_key(m.group(1)) in keys:
-            out.append((span, entity_key(m.group(1))))
-    return out
-
+    return [(span, entity_key(m.group(1))) for span in spans
+            if len(span) == 1 and (m := _EXCHANGE_TICKER.match(span.text)) and entity_key(m.group(1)) in keys]
