@@ -143,15 +143,23 @@ def _only_cited(orgs: list[Span]) -> set[str]:
 
 def _datelines(orgs: list[Span]) -> set[str]:
     """Names whose every mention opens a paragraph in capitals before a comma or a bracketed source ("NEW TOWN,
-    Calif.--", "NEW TOWN (Wire) -"): a place."""
+    Calif.--", "NEW TOWN (Wire) -"), or sits in a wire's dateline ("Calif.--(Wire)--"): a place or a source."""
     out: dict[str, bool] = {}
     for s in orgs:
         if s.label_ != "ORG":
             continue
         doc = s.doc
-        out[s.kb_id_] = out.get(s.kb_id_, True) and len(s.text) > 3 and s.text.isupper() and (
+        out[s.kb_id_] = out.get(s.kb_id_, True) and (len(s.text) > 3 and s.text.isupper() and (
             s.start == 0 or "\n" in doc[s.start - 1].text) and s.end < len(doc) and doc[s.end].text in {",", "("}
+            or _wire_line(s))
     return {name for name, only in out.items() if only}
+
+
+def _wire_line(s: Span) -> bool:
+    """A press wire's dateline glues place and service with double hyphens: "Town, Calif.--(Wire)--Acme"."""
+    doc = s.doc
+    after = [t.text for t in doc[s.end:s.end + 2]]
+    return after[:1] == ["--"] or after == [")", "--"]
 
 
 def _closest(xs: list[Span], ys: list[Span]) -> tuple[Span, Span]:

@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
-from kg.nlp.orgrecover import is_bare_ticker
+from kg.nlp.orgrecover import is_bare_ticker, letters_in_order
 from kg.nlp.orgnames import PAREN_ABBR, TICKER, is_abbreviation, is_place
-from kg.nlp.names import GENERIC_FIRST_WORDS, clean_name, entity_key
+from kg.nlp.names import GENERIC_FIRST_WORDS, LEGAL_SUFFIXES, clean_name, entity_key
 
 
 def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> dict:
@@ -29,6 +29,7 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
     merges: dict[str, list[tuple[str, str]]] = defaultdict(list)
     surfaces: dict[str, Counter] = defaultdict(Counter)
     defined: set[str] = set()
+    tickers: set[str] = set()
     taught: set[str] = set()  # short forms the text itself defines: the alias file does not override them
     for span in spans:
         key = entity_key(span.text)
@@ -44,7 +45,7 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
     text = doc.text
     for span in spans:
         key = entity_key(span.text)
-        after = text[span.end_char:span.end_char + 40]
+        after = _after_suffix(text[span.end_char:span.end_char + 60])
         m = TICKER.match(after)
         bare = doc[span.end] if span.end < len(doc) and is_bare_ticker(doc[span.end]) else None  # "Acme Inc ACME"
         if m or bare is not None:
@@ -53,9 +54,10 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
             surfaces[tkey][ticker] += 0
             union(tkey, key, ticker, "ticker")
             taught |= {tkey, key}
+            tickers.add(ticker)
             continue
         m = PAREN_ABBR.match(after)
-        if m and len(span) > 1 and is_abbreviation(m.group(1), span.text):
+        if m and (is_abbreviation(m.group(1), span.text) if len(span) > 1 else _spelled_inside(m.group(1), span.text)):
             akey = entity_key(m.group(1))
             surfaces[akey][m.group(1)] += 0
             union(akey, key, m.group(1), "definition")
@@ -84,6 +86,10 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
     for key, full in _short_forms(keys):
         union(key, full, next(iter(surfaces[key])), "short-form")
         defined.add(full)  # the document's full name is the canonical one
+    # Initials: "ACS" beside "Acme Cloud Services", when no other name of the document has them.
+    for key, full in _initials_of(keys, surfaces):
+        union(key, full, next(iter(surfaces[key])), "initials")
+        defined.add(full)
     # Possessive units: "Acme's Nimbus cloud".
     for span in spans:
         prev = span.start - 1
@@ -105,8 +111,8 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
         defined_names = [n for k in keys_ if k in defined for n in surfaces[k]]
         if defined_names:
             name = max(defined_names, key=len)
-        else:  # the spelling the text uses most; shorter on ties ("Acme" over "Acme Corp")
-            name = min(counts, key=lambda n: (-counts[n], len(n)))
+        else:  # the spelling the text uses most; shorter on ties ("Acme" over "Acme Corp"); a name over its ticker
+            name = min(counts, key=lambda n: (n in tickers, -counts[n], len(n)))
         aliases = sorted({n for n in counts if n != name})
         entities[name] = {
             "aliases": aliases,
@@ -134,6 +140,47 @@ def _short_forms(keys: list[str]) -> list[tuple[str, str]]:
         if len(longer) == 1 and not starts:
             out.append((key, longer[0]))
     return out
+
+
+def _after_suffix(after: str) -> str:
+    """The text after a name, past a legal form the name span left out ("Acme| Corp. (ACM)").
+
+    >>> _after_suffix(" Corp. (ACM) said"), _after_suffix(", Inc. (NYSE: ACM)"), _after_suffix(" (ACM)")
+    (' (ACM) said', ' (NYSE: ACM)', ' (ACM)')
+    """
+    m = re.match(r",?\s+([A-Za-z.]+?)\.?(?=\s*\()", after)
+    return after[m.end():] if m and m.group(1).casefold() in LEGAL_SUFFIXES else after
+
+
+def _initials_of(keys: list[str], surfaces: dict[str, Counter]) -> list[tuple[str, str]]:
+    """(short, full) for a name written in capitals ("ACS") that is the initials of exactly one name of
+    two or more capitalized words ("Acme Cloud Services"; "of" and "&" skipped).
+
+    >>> from collections import Counter
+    >>> _initials_of(["acs", "acme cloud services", "ab"], {"acs": Counter(["ACS"]), "ab": Counter(["AB"]),
+    ...              "acme cloud services": Counter(["Acme Cloud Services"])})
+    [('acs', 'acme cloud services')]
+    """
+    initials: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        for surface in surfaces[key]:
+            words = [w for w in surface.replace("-", " ").split() if w.lower() not in {"of", "&", "and", "the"}]
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                initials["".join(w[0] for w in words)].append(key)
+                break
+    out = []
+    for key in keys:
+        caps = [n for n in surfaces[key] if n.isupper() and n.isalpha() and 2 <= len(n) <= 5]
+        full = sorted(set(initials.get(caps[0], []))) if caps else []
+        if len(full) == 1 and full[0] != key:
+            out.append((key, full[0]))
+    return out
+
+
+def _spelled_inside(abbr: str, name: str) -> bool:
+    """A one-word name defines a capitals-only short form of three or more letters found in it in order
+    ("Zentrix (ZNTX)")."""
+    return len(abbr) >= 3 and abbr.isupper() and abbr.isalpha() and letters_in_order(abbr, name)
 
 
 def _contains_tail(full: list[str], short: list[str]) -> bool:

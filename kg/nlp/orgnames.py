@@ -43,6 +43,7 @@ PRODUCT_NOUNS = {"model", "models", "family", "chatbot", "app", "assistant", "to
 
 
 PREPOSITIONS = frozenset({"in", "with", "to", "for", "on", "at", "over", "as", "after", "amid", "of"})
+NEVER_IN_NAMES = frozenset({"with", "amid", "after"})  # written in lower case, these end a name ("JV with Acme")
 
 
 PERSON_TITLES = {"president", "chief", "executive", "officer", "ceo", "cfo", "cto", "coo", "founder", "co-founder",

@@ -39,6 +39,17 @@ def is_bare_ticker(tok) -> bool:
     return tok.i - start >= 2 and letters_in_order(tok.text, doc[start:tok.i].text)
 
 
+def tickers_after(spans: list[Span]) -> set[str]:
+    """The bare tickers written straight after the names ("Acme Inc ACME"): later mentions of the company.
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Tarnis Pharmaceuticals TRNS signed with Orbis.")
+    >>> tickers_after([doc[0:2], doc[5:6]])
+    {'TRNS'}
+    """
+    return {s.doc[s.end].text for s in spans if s.end < len(s.doc) and is_bare_ticker(s.doc[s.end])}
+
+
 def letters_in_order(ticker: str, name: str) -> bool:
     """The ticker's letters appear in the name in order, the first one first.
 

@@ -13,6 +13,7 @@ from kg.nlp.orgnames import (
     HONORIFICS,
     MAKER_NOUNS,
     NAME_PARTICLES,
+    NEVER_IN_NAMES,
     PERSON_TITLES,
     PREPOSITIONS,
     PRODUCT_NOUNS,
@@ -44,7 +45,7 @@ from kg.nlp.orgshapes import (
     is_camel_name,
     joined_ents,
 )
-from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, unglue, unlabelled_parties
+from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, tickers_after, unglue, unlabelled_parties
 
 
 class OrgSpanFinder:
@@ -255,7 +256,7 @@ class OrgSpanFinder:
             start += 1
         while end > start and (doc[end - 1].lower_ in {"'s", "’s", "'", "’"} or doc[end - 1].is_punct
                                and doc[end - 1].text not in {")", "."} or doc[end - 1].is_lower and doc[end - 1].is_alpha
-                               and doc[end - 1].pos_ == "NOUN"):
+                               and doc[end - 1].pos_ in {"NOUN", "ADP", "CCONJ", "DET"}):
             end -= 1
         if end > start and doc[end - 1].text == ")" and "(" not in doc[start:end].text:
             end -= 1
@@ -269,7 +270,8 @@ class OrgSpanFinder:
                 pieces.append((piece_start, i))  # "Acme Corp. Globex will ...": a sentence the model ran on
                 piece_start = i
                 continue
-            breaker = tok.lower_ in self.cues.span_breakers and (glued or tok.lower_ not in PREPOSITIONS) and i < end - 1
+            breaker = tok.lower_ in self.cues.span_breakers and i < end - 1 and (
+                glued or tok.lower_ not in PREPOSITIONS or tok.text in NEVER_IN_NAMES)
             joins = tok.lower_ == "and" and not _institution(doc, start, end)
             breaks = (breaker or joins) and i > start
             if tok.lower_ in {"'s", "’s"} and i < end - 1 or tok.text in {"'", "’"} and doc[i - 1].lower_.endswith("s") \
@@ -326,6 +328,8 @@ class OrgSpanFinder:
             short = tuple(strip_legal_suffix(s.text).split())
             if short and short != words and len(short) < len(words) and tuple(t.text for t in s[:len(short)]) == short:
                 names[short[0]].add(short)
+        for ticker in tickers_after(accepted):  # "Acme Inc ACME ... rights from ACME"
+            names[ticker].add((ticker,))
         matches = []
         for tok in doc:
             for words in names.get(tok.text, ()):

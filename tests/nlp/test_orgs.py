@@ -156,3 +156,42 @@ def test_two_touching_names_written_together_once_stay_two():
     doc = spacy.blank("en")("Orbis Tarn signed a deal.")
     doc.ents = [Span(doc, 0, 1, "ORG"), Span(doc, 1, 2, "ORG")]
     assert [e.text for e in joined_ents(doc)] == ["Orbis", "Tarn"]
+
+
+def test_a_one_word_name_defines_the_capitals_it_is_spelled_with(nlp):
+    ents = names(nlp, "Tarnis Therapeutics (TRNX) and Velkind (VLKD) signed an exclusive licensing agreement. "
+                      "VLKD will make the drug.")
+    velkind = next(e for e in ents.values() if "VLKD" in {e.name, *e.aliases})
+    assert velkind.name == "Velkind" and "VLKD" in velkind.aliases
+
+
+def test_a_ticker_after_the_legal_form_joins_the_name_and_never_names_it(nlp):
+    ents = names(nlp, "(Newswire) - Orbalite Corp. (ORBL), a maker of lithium, said Orbalite has closed on its "
+                      "joint venture with Tarn Minerals Limited.")
+    assert "ORBL" not in ents
+    assert "ORBL" in ents["Orbalite"].aliases
+
+
+def test_initials_join_the_one_name_they_spell(nlp):
+    ents = names(nlp, "Orbis said Orbis Cloud Services will supply chips to Tarnis. OCS and Tarnis signed a deal. "
+                      "The Northern Energy Agency said the NEA would report.")
+    assert "OCS" not in ents and "OCS" in ents["Orbis Cloud Services"].aliases
+    assert "NEA" not in ents and "Orbis" in ents
+    assert any(m.reason == "initials" for m in ents["Orbis Cloud Services"].merges)
+
+
+def test_a_wire_dateline_is_neither_a_party_nor_glued_to_one(nlp):
+    r = extract_text("TARN CITY, Calif.--(PRESS WIRE)--Orbalite Corporation (Nasdaq: ORBL), a biotech company, today "
+                     "announced a synthetic royalty financing with Velkind Royalty. Orbalite said it was pleased.", nlp=nlp)
+    ends = {n for x in r.relations for n in (x.source, x.target)}
+    orbalite = next(e for e in r.entities if "ORBL" in {e.name, *e.aliases})
+    assert orbalite.name.startswith("Orbalite") and "Orbalite" in {orbalite.name, *orbalite.aliases}
+    assert not ends & {"Calif", "WIRE", "PRESS WIRE", "TARN CITY"}
+    assert ends <= {orbalite.name, "Velkind Royalty"}
+
+
+def test_a_joint_venture_with_a_company_is_not_part_of_its_name(nlp):
+    ents = names(nlp, "Orbalite Corp. said it has closed on the restructuring of its Tarnel joint venture or JV with "
+                      "Velkind Minerals Limited, an Australian miner.")
+    assert not any("with" in n.split() or n == "JV" for n in ents)
+    assert any(n.startswith("Velkind Minerals") for n in ents)
