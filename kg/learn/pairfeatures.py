@@ -43,6 +43,26 @@ def endpoints(cand: PairCandidate) -> Features:
             out["end_person_like"] = 1.0
         for s in spans:
             out.update(_used_as_thing(s))
+        out.update(_name_use(spans))
+    return out
+
+
+_ACTOR_PREPS = {"with", "between", "by", "from"}
+
+
+def _name_use(spans) -> Features:
+    """How the document uses a name over all its mentions: mostly as a modifier ("X titles"), never acting."""
+    if not spans:
+        return {}
+    out: Features = {}
+    roots = [s.root for s in spans]
+    if sum(r.dep_ == "compound" and r.head.pos_ in {"NOUN", "PROPN"} for r in roots) * 2 > len(roots):
+        out["end_mostly_modifier"] = 1.0
+    if not any(r.dep_ in {"nsubj", "nsubjpass", "poss"} or r.dep_ == "pobj" and r.head.lower_ in _ACTOR_PREPS
+               for r in roots):
+        out["end_never_acts"] = 1.0
+    if not any(r.ent_type_ == "ORG" for r in roots):
+        out["end_never_org_tag"] = 1.0
     return out
 
 

@@ -112,6 +112,23 @@ def test_a_name_used_as_a_thing_is_told_to_the_scorer():
     assert feats["Orbis Capital"] == {}  # a company, acting
 
 
+def test_how_the_document_uses_a_name_over_all_its_mentions_is_told_to_the_scorer():
+    from spacy.tokens import Span
+
+    import kg.pipeline
+    from kg.learn.pairfeatures import _name_use
+
+    doc = kg.pipeline.load_pipeline(relations_model=False)("Orbis Air lets its Skyward members earn miles with Tarn Rides. Orbis Air said Skyward members "
+              "can also earn miles at Kestrel Coffee.")
+
+    def spans(word):
+        return [Span(doc, t.i, t.i + 1, label="ORG") for t in doc if t.text == word]
+    skyward = _name_use(spans("Skyward"))
+    assert skyward.get("end_mostly_modifier") and skyward.get("end_never_acts")
+    orbis = _name_use([Span(doc, t.i, t.i + 2, label="ORG") for t in doc if t.text == "Orbis"])
+    assert not orbis.get("end_never_acts") and not orbis.get("end_mostly_modifier")
+
+
 def test_a_deal_word_qualified_by_a_takeover_is_told_to_the_scorer():
     import kg.learn.types
     import kg.pipeline
