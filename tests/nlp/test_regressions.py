@@ -39,10 +39,7 @@ def pairs(rules_nlp, text, rtype="partners-with", published=None):
         ("Nokia has signed three new partners: Siemens, Ericsson and Philips.",
          "partners-with", {("Nokia", "Siemens", "active"), ("Ericsson", "Nokia", "active"), ("Nokia", "Philips", "active")}),
         # a back-reference adds no pair
-        pytest.param("As part of the deal, Globex's networks will return to Initech viewers.", "partners-with", set(),
-                     marks=pytest.mark.xfail(reason="the scorer trained with more passages reads this as a carriage deal "
-                                                    "between the two (defensible: the sentence does not name the deal's "
-                                                    "parties)", strict=True)),
+        ("As part of the deal, Globex's networks will return to Initech viewers.", "partners-with", set()),
         # no particular partner
         pytest.param("The licence lets Nokia grant the same rights to Siemens, Ericsson or any other partner.",
                      "partners-with", set(),
