@@ -150,7 +150,15 @@ def _fit_calibration(probs: list[float], labels: list[int]) -> Calibration:
     if len(set(labels)) < 2:
         return Calibration()
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(probs, labels)
-    return Calibration([float(x) for x in iso.X_thresholds_], [float(y) for y in iso.y_thresholds_])
+    # Each block's precision with one right and one wrong edge added: a block of 20 right edges says 0.95,
+    # not a certainty it has not earned.
+    fitted = iso.predict(probs)
+    blocks: dict[float, list[int]] = {}
+    for value, label in zip(fitted.tolist(), labels):
+        blocks.setdefault(round(value, 9), []).append(label)
+    smooth = {v: (sum(ls) + 1) / (len(ls) + 2) for v, ls in blocks.items()}
+    ys = [smooth.get(round(float(y), 9), float(y)) for y in iso.y_thresholds_]
+    return Calibration([float(x) for x in iso.X_thresholds_], [round(y, 6) for y in ys])
 
 
 def _best_threshold(probs: list[float], labels: list[int], missed: int) -> float:
