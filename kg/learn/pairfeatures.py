@@ -170,7 +170,8 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
     """Active, ended or planned: cue words near the type's triggers and what the rules said.
 
     Read from the sentences of the type's triggers and those with an ending or planning cue ("X is in
-    talks with Y" states the status of a deal another sentence names).
+    talks with Y" states the status of a deal another sentence names); the first of them, where news
+    says what is new, gives its cues a second time, marked "lead:".
     """
     triggers = set(triggers)
     out: Features = {"bias": 1.0, f"type={rtype}": 1.0}
@@ -180,37 +181,47 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
         out[f"rule_status={rtype}:{rel['status']}"] = 1.0
     own = [c for c in cand.contexts if c.labels & triggers or c.labels & {"ENDED", "PLANNED"} and not c.cross]
     for ctx in own or cand.contexts:
-        for key in cues(ctx):
-            out[key] = 1.0
-        near = _nearest_term(ctx, triggers)
-        if near is not None:
-            root = near.root
-            out[f"trigger={near.text.lower()}"] = 1.0
-            read = ctx.sent.doc.user_data.get(TRIGGER_STATUS_KEY, {}).get(near.start)
-            if read:
-                out[f"trigger_status={read}"] = 1.0
-            for t in ctx.terms:
-                if t.label_ in {"ENDED", "PLANNED"} and abs(t.start - near.start) <= 6:
-                    out[f"near_cue={t.label_}"] = 1.0
-                    out[f"near_cue={t.label_}:{t.text.lower()}"] = 1.0
-            verb = clause_verb(root)
-            out[f"verb_tag={verb.tag_}"] = 1.0
-            out[f"verb={_word(verb)}"] = 1.0
-            for child in verb.children:
-                if child.dep_ in {"aux", "neg", "advmod"}:
-                    out[f"verb_{child.dep_}={child.lower_}"] = 1.0
-            for child in root.children:
-                if child.dep_ in {"amod", "det", "neg"}:
-                    out[f"trigger_{child.dep_}={child.lower_}"] = 1.0
-            governors = {t.i for t in root.ancestors}
-            for t in ctx.terms:
-                if t.label_ in {"ENDED", "PLANNED"} and (t.root.i in governors or t.root.head.i == root.i):
-                    out[f"governs={t.label_}"] = 1.0
-                    out[f"governs={t.label_}:{t.text.lower()}"] = 1.0
-        for ev in ctx.rules.values():
-            out[f"ctx_rule_status={ev['status']}"] = 1.0
-        out.update(_future_dates(ctx))
-        out.update(_cue_scope(ctx))
+        out.update(_status_context(ctx, triggers))
+    lead = min(own or cand.contexts, key=lambda c: c.index)  # the first sentence that tells of the pair
+    out.update({f"lead:{k}": 1.0 for k in _status_context(lead, triggers) if not k.startswith(_LEXICAL)})
+    return out
+
+
+_LEXICAL = ("trigger", "verb", "ctx_rule")  # words of the sentence, too sparse to read twice
+
+
+def _status_context(ctx: Context, triggers: set[str]) -> Features:
+    """Status cues of one sentence: cue words, the nearest trigger's verb and modifiers, what governs it."""
+    out: Features = dict.fromkeys(cues(ctx), 1.0)
+    near = _nearest_term(ctx, triggers)
+    if near is not None:
+        root = near.root
+        out[f"trigger={near.text.lower()}"] = 1.0
+        read = ctx.sent.doc.user_data.get(TRIGGER_STATUS_KEY, {}).get(near.start)
+        if read:
+            out[f"trigger_status={read}"] = 1.0
+        for t in ctx.terms:
+            if t.label_ in {"ENDED", "PLANNED"} and abs(t.start - near.start) <= 6:
+                out[f"near_cue={t.label_}"] = 1.0
+                out[f"near_cue={t.label_}:{t.text.lower()}"] = 1.0
+        verb = clause_verb(root)
+        out[f"verb_tag={verb.tag_}"] = 1.0
+        out[f"verb={_word(verb)}"] = 1.0
+        for child in verb.children:
+            if child.dep_ in {"aux", "neg", "advmod"}:
+                out[f"verb_{child.dep_}={child.lower_}"] = 1.0
+        for child in root.children:
+            if child.dep_ in {"amod", "det", "neg"}:
+                out[f"trigger_{child.dep_}={child.lower_}"] = 1.0
+        governors = {t.i for t in root.ancestors}
+        for t in ctx.terms:
+            if t.label_ in {"ENDED", "PLANNED"} and (t.root.i in governors or t.root.head.i == root.i):
+                out[f"governs={t.label_}"] = 1.0
+                out[f"governs={t.label_}:{t.text.lower()}"] = 1.0
+    for ev in ctx.rules.values():
+        out[f"ctx_rule_status={ev['status']}"] = 1.0
+    out.update(_future_dates(ctx))
+    out.update(_cue_scope(ctx))
     return out
 
 

@@ -81,6 +81,15 @@ def test_talks_in_a_sentence_without_a_deal_word_still_speak_for_the_status():
     assert feats.get("cue_scope=PLANNED:both")
 
 
+def test_the_first_sentence_about_a_pair_gives_its_cues_again_as_the_lead():
+    text = ("Orbis Retail is in talks with Skyline Stores about a partnership in India. "
+            "Skyline Stores ended a partnership with Orbis Retail in Europe in 2019.")
+    feats = _status_of(text, ("Orbis Retail", "Skyline Stores"))
+    assert feats.get("cue_scope=PLANNED:both") and feats.get("cue_scope=ENDED:both")
+    assert feats.get("lead:cue_scope=PLANNED:both") and not feats.get("lead:cue_scope=ENDED:both")
+    assert not any(k.startswith(("lead:trigger", "lead:verb")) for k in feats)
+
+
 def test_the_owner_of_the_revenue_is_read_as_the_payer():
     import kg.learn.types
     import kg.pipeline
