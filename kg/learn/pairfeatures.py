@@ -43,7 +43,9 @@ def endpoints(cand: PairCandidate) -> Features:
             out["end_person_like"] = 1.0
         for s in spans:
             out.update(_used_as_thing(s))
-        out.update(_name_use(spans))
+        # in the pair's own sentences: over a whole article, a long one would make every name act somewhere
+        here = [s for s in spans if any(c.sent.start <= s.start < c.sent.end for c in cand.contexts)]
+        out.update(_name_use(here))
     return out
 
 
@@ -51,7 +53,7 @@ _ACTOR_PREPS = {"with", "between", "by", "from"}
 
 
 def _name_use(spans) -> Features:
-    """How the document uses a name over all its mentions: mostly as a modifier ("X titles"), never acting."""
+    """How the mentions use a name: mostly as a modifier ("X titles"), never acting, never tagged ORG."""
     if not spans:
         return {}
     out: Features = {}

@@ -121,7 +121,7 @@ def test_a_name_used_as_a_thing_is_told_to_the_scorer():
     assert feats["Orbis Capital"] == {}  # a company, acting
 
 
-def test_how_the_document_uses_a_name_over_all_its_mentions_is_told_to_the_scorer():
+def test_how_the_mentions_use_a_name_is_told_to_the_scorer():
     from spacy.tokens import Span
 
     import kg.pipeline
