@@ -154,7 +154,7 @@ def _after_suffix(after: str) -> str:
 
 def _initials_of(keys: list[str], surfaces: dict[str, Counter]) -> list[tuple[str, str]]:
     """(short, full) for a name written in capitals ("ACS") that is the initials of exactly one name of
-    two or more capitalized words ("Acme Cloud Services"; "of" and "&" skipped).
+    two or more capitalized words ("Acme Cloud Services"; "of", "and", "&", "the" skipped).
 
     >>> from collections import Counter
     >>> _initials_of(["acs", "acme cloud services", "ab"], {"acs": Counter(["ACS"]), "ab": Counter(["AB"]),
