@@ -134,11 +134,13 @@ def _only_cited(orgs: list[Span]) -> set[str]:
     cited: dict[str, bool] = {}
     speaking: dict[str, bool] = {}
     for s in orgs:
+        source = is_source(s)
         if s.label_ == "ORG":
-            source = is_source(s)
             cited[s.kb_id_] = cited.get(s.kb_id_, False) or source
             speaking[s.kb_id_] = speaking.get(s.kb_id_, True) and (source or speaks(s))
-    return {name for name, once in cited.items() if once and speaking[name]}
+        elif source:  # "in its report": the back-reference cites the outlet it stands for
+            cited[s.kb_id_] = True
+    return {name for name, once in cited.items() if once and speaking.get(name, False)}
 
 
 def _datelines(orgs: list[Span]) -> set[str]:

@@ -145,6 +145,8 @@ def is_source(span: Span, report: set[int] | None = None, sent: Span | None = No
         return True
     if root.dep_ == "pobj" and root.head.head.lower_ == "according":
         return True
+    if root.dep_ == "poss" and root.head.lemma_ in _REPORT_NOUNS:  # "X's report", "its story"
+        return True
     before = doc[span.start - 1].text if span.start > 0 else ""
     after = doc[span.end].text if span.end < len(doc) else ""
     if before == "(" and after == ")" and span.start - sent.start <= 6:
@@ -169,6 +171,7 @@ def speaks(span: Span) -> bool:
 
 _SPEECH_VERBS = {"say", "add", "claim", "note", "state", "write"}
 _REPORT_VERBS = {"report", "tell", "cite", "write", "quote"}
+_REPORT_NOUNS = {"report", "reporting", "story", "article", "investigation", "interview"}
 _REVEAL_VERBS = {"reveal", "disclose"}  # a report only when what is revealed is a clause ("X revealed Y had signed")
 
 

@@ -26,6 +26,9 @@ def names(pairs):
     "According to the trade magazine Motor Weekly, Orbis Motors signed a partnership with Keldar Energy.",
     "Orbis Motors signed a supply agreement with Keldar Energy for ten years (SPORTS BUSINESS JOURNAL, 3/26).",
     "The talks come days after the Daily Ledger revealed Orbis Motors had signed a contract with Keldar Energy.",
+    "Orbis Motors has an exclusive supply agreement with Keldar Energy. The Daily Ledger claimed the agreement "
+    "would end this year in its report about Orbis Motors and Keldar Energy.",  # the outlet's own report
+    "The Daily Ledger's report said Orbis Motors signed a partnership with Keldar Energy.",
 ])
 def test_an_outlet_cited_for_the_news_is_not_a_party(nlp, text):
     pairs = _pairs(nlp, text)
