@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc, Span
 
-from kg.nlp.orgrecover import is_bare_ticker, letters_in_order
-from kg.nlp.orgnames import PAREN_ABBR, TICKER, is_abbreviation, is_place
+from kg.nlp.orgrecover import letters_in_order, ticker_after
+from kg.nlp.orgnames import ABBR_SKIPS, PAREN_ABBR, TICKER, is_abbreviation, is_place
 from kg.nlp.names import GENERIC_FIRST_WORDS, LEGAL_SUFFIXES, clean_name, entity_key
 
 
@@ -47,7 +47,7 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
         key = entity_key(span.text)
         after = _after_suffix(text[span.end_char:span.end_char + 60])
         m = TICKER.match(after)
-        bare = doc[span.end] if span.end < len(doc) and is_bare_ticker(doc[span.end]) else None  # "Acme Inc ACME"
+        bare = ticker_after(span)  # "Acme Inc ACME"
         if m or bare is not None:
             ticker = m.group(1) if m else bare.text
             tkey = entity_key(ticker)
@@ -154,7 +154,7 @@ def _after_suffix(after: str) -> str:
 
 def _initials_of(keys: list[str], surfaces: dict[str, Counter]) -> list[tuple[str, str]]:
     """(short, full) for a name written in capitals ("ACS") that is the initials of exactly one name of
-    two or more capitalized words ("Acme Cloud Services"; "of", "and", "&", "the" skipped).
+    two or more capitalized words ("Acme Cloud Services"; the words of ABBR_SKIPS left out).
 
     >>> from collections import Counter
     >>> _initials_of(["acs", "acme cloud services", "ab"], {"acs": Counter(["ACS"]), "ab": Counter(["AB"]),
@@ -164,7 +164,7 @@ def _initials_of(keys: list[str], surfaces: dict[str, Counter]) -> list[tuple[st
     initials: dict[str, list[str]] = defaultdict(list)
     for key in keys:
         for surface in surfaces[key]:
-            words = [w for w in surface.replace("-", " ").split() if w.lower() not in {"of", "&", "and", "the"}]
+            words = [w for w in surface.replace("-", " ").split() if w.lower() not in ABBR_SKIPS]
             if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 initials["".join(w[0] for w in words)].append(key)
                 break

@@ -133,7 +133,7 @@ def generic_abbreviations(doc: Doc) -> set[str]:
     return out
 
 
-_ABBR_SKIPS = {"and", "of", "for", "the", "&"}
+ABBR_SKIPS = frozenset({"and", "of", "for", "the", "&"})  # words an abbreviation may leave out
 
 
 def _spelled_by(abbr: str, words: list[str]) -> list[str] | None:
@@ -150,7 +150,7 @@ def _spelled_by(abbr: str, words: list[str]) -> list[str] | None:
     letters, n = [], len(words)
     while n > 0 and len(letters) < len(abbr):
         n -= 1
-        if words[n].lower() not in _ABBR_SKIPS:
+        if words[n].lower() not in ABBR_SKIPS:
             letters.insert(0, words[n][0])
     if len(letters) == len(abbr) and "".join(letters).upper() == abbr.upper():
         return words[n:]

@@ -39,15 +39,20 @@ def is_bare_ticker(tok) -> bool:
     return tok.i - start >= 2 and letters_in_order(tok.text, doc[start:tok.i].text)
 
 
+def ticker_after(span: Span):
+    """The bare ticker written straight after a name ("Acme Inc ACME"), or None."""
+    return span.doc[span.end] if span.end < len(span.doc) and is_bare_ticker(span.doc[span.end]) else None
+
+
 def tickers_after(spans: list[Span]) -> set[str]:
-    """The bare tickers written straight after the names ("Acme Inc ACME"): later mentions of the company.
+    """The bare tickers written straight after the names: later mentions of the company.
 
     >>> import spacy
     >>> doc = spacy.blank("en")("Tarnis Pharmaceuticals TRNS signed with Orbis.")
     >>> tickers_after([doc[0:2], doc[5:6]])
     {'TRNS'}
     """
-    return {s.doc[s.end].text for s in spans if s.end < len(s.doc) and is_bare_ticker(s.doc[s.end])}
+    return {t.text for s in spans if (t := ticker_after(s)) is not None}
 
 
 def letters_in_order(ticker: str, name: str) -> bool:
