@@ -23,6 +23,8 @@ from kg.read.textsafe import (
     declared_charset,
     guess_encoding,
     parse_date,
+    repair_chunks,
+    repair_text,
     replace_surrogates,
     split_text,
 )
@@ -201,7 +203,8 @@ class Reader:
             yield from self.emit(doc)
         else:
             published, chunks = _published_header(chunks)
-            yield from self.emit(Document(id=doc_id, text="", published=published, source=str(path)), chunks=chunks)
+            yield from self.emit(Document(id=doc_id, text="", published=published, source=str(path)),
+                                 chunks=repair_chunks(chunks))
 
     def jsonl(self, lines: Iterable[bytes], path: Path | str, start: int = 1) -> Iterator[Document]:
         """Documents from JSON Lines, one line at a time; a bad line is skipped, the others read."""
@@ -224,7 +227,7 @@ class Reader:
                 title=_str_or_none(row.get("title")),
                 source=_str_or_none(row.get("url")) or str(path),
             )
-            yield from self.emit(doc, chunks=[replace_surrogates(row["text"])], line=lineno)
+            yield from self.emit(doc, chunks=[repair_text(replace_surrogates(row["text"]))], line=lineno)
         if blank:
             self.skip(path, "empty", "empty file (no JSON lines)", "give one JSON object per line")
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 import codecs
 import datetime as dt
+import html
 import re
 
 # Characters XML 1.0 forbids: C0 controls except tab/newline/return, lone surrogates, U+FFFE/U+FFFF.
@@ -38,6 +39,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# HTML character references left in plain text ("&#163;", "&amp;", "&eacute;"), and a trailing one a chunk cut.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY_CUT = re.compile(r"&#?[xX]?[A-Za-z0-9]{0,31}$")
+# An inverted question mark inside a word is a curly apostrophe a faulty conversion replaced ("America¿s").
+_MANGLED_APOSTROPHE = re.compile("(?<=[^\\W\\d_])\u00bf(?=[^\\W\\d_])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -48,6 +54,30 @@ def strip_xml_invalid(text: str) -> str:
     'Acme Corp <ok> \\U0001f600\\t\\n'
     """
     return _XML_INVALID.sub("", text)
+
+
+def repair_text(text: str) -> str:
+    """Plain text as it was meant: HTML character references decoded, in-word ``¿`` read as an apostrophe.
+
+    >>> repair_text("Caf&#233; &amp; Bar&#191;s &#163;5 &nosuch; a&b")
+    'Café & Bar’s £5 &nosuch; a&b'
+    """
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return _MANGLED_APOSTROPHE.sub("\u2019", text) if "\u00bf" in text else text
+
+
+def repair_chunks(chunks: Iterable[str]) -> Iterator[str]:
+    """:func:`repair_text` over a text read in chunks; a reference cut at a chunk's end is completed first."""
+    held = ""
+    for chunk in chunks:
+        chunk = held + chunk
+        cut = _ENTITY_CUT.search(chunk, max(0, len(chunk) - 40))
+        held, chunk = (chunk[cut.start():], chunk[:cut.start()]) if cut else ("", chunk)
+        if chunk:
+            yield repair_text(chunk)
+    if held:
+        yield repair_text(held)
 
 
 def replace_surrogates(text: str) -> str:

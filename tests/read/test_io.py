@@ -472,3 +472,22 @@ def test_empty_jsonl_is_reported(tmp_path, data):
     p.write_bytes(data)
     docs, [skip] = read(p)
     assert docs == [] and skip.kind == "empty" and skip.line is None
+
+
+def test_html_character_references_in_plain_text_are_decoded(tmp_path):
+    (tmp_path / "a.txt").write_text("Zorvex&#191;s deal with Lumo Foods &amp; Partners is worth &#163;5m; "
+                                    "Caf&eacute; Nimbu keeps &nosuch; and AT&T as written.")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": "Pell &#x26; Orr signed with Vantis&#191;s unit."}))
+    docs = {d.id: d.text for d in iter_documents([tmp_path])}
+    assert docs["a"] == ("Zorvex\u2019s deal with Lumo Foods & Partners is worth \u00a35m; "
+                         "Caf\u00e9 Nimbu keeps &nosuch; and AT&T as written.")
+    assert docs["b"] == "Pell & Orr signed with Vantis\u2019s unit."
+
+
+def test_a_character_reference_cut_by_a_read_chunk_is_still_decoded():
+    from kg.read.textsafe import repair_chunks
+
+    text = "Orbis Cloud &amp; Data signed a ten-year deal with Kestrel&#8217;s unit for &#163;40m."
+    for cut in range(1, len(text)):
+        assert "".join(repair_chunks([text[:cut], text[cut:]])) == \
+            "Orbis Cloud & Data signed a ten-year deal with Kestrel\u2019s unit for \u00a340m."
