@@ -133,6 +133,37 @@ def generic_abbreviations(doc: Doc) -> set[str]:
     return out
 
 
+def names_a_technology(doc: Doc, span: Span) -> bool:
+    """An upper-case name modifying a technology noun ("the DRM system", "its NAV vector technology") that is
+    nowhere a subject and not the initials of a name the text spells out ("National Basketball Association
+    (NBA)" ... "NBA players" is the league)."""
+    root = span.root
+    if not (span.text.isupper() and root.dep_ == "compound"):
+        return False
+    head = root.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head
+    return head.lower_ in TECH_NOUNS and not any(t.dep_ == "nsubj" and t.text == span.text for t in doc) \
+        and entity_key(span.text) not in spelled_out_names(doc)
+
+
+def spelled_out_names(doc: Doc) -> set[str]:
+    """Keys of abbreviations the text defines after capitalized words they spell.
+
+    >>> import spacy
+    >>> sorted(spelled_out_names(spacy.blank("en")("The Zeta Football League (ZFL) and user data (UD).")))
+    ['zfl']
+    """
+    out = set()
+    text = doc.text
+    for m in _ABBR_IN_PARENS.finditer(text):
+        before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
+        tail = _spelled_by(m.group(1), before)
+        if tail is not None and all(w[:1].isupper() or w.lower() in ABBR_SKIPS for w in tail):
+            out.add(entity_key(m.group(1)))
+    return out
+
+
 ABBR_SKIPS = frozenset({"and", "of", "for", "the", "&"})  # words an abbreviation may leave out
 
 

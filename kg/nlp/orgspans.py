@@ -17,13 +17,13 @@ from kg.nlp.orgnames import (
     PERSON_TITLES,
     PREPOSITIONS,
     PRODUCT_NOUNS,
-    TECH_NOUNS,
     generic_abbreviations,
     in_hyphen_compound,
     is_dateline,
     is_person_by_title,
     is_place,
     listed_as_company,
+    names_a_technology,
 )
 from kg.nlp.names import LEGAL_SUFFIXES, clean_name, entity_key, strip_legal_suffix
 from kg.nlp.orgshapes import (
@@ -212,12 +212,8 @@ class OrgSpanFinder:
         root = span.root
         if root.dep_ == "compound" and root.head.lower_ in MAKER_NOUNS:
             return True
-        tech_head = root.head
-        while tech_head.dep_ == "compound" and tech_head.head.i != tech_head.i:
-            tech_head = tech_head.head
-        if span.text.isupper() and root.dep_ == "compound" and tech_head.lower_ in TECH_NOUNS and not any(
-                t.dep_ == "nsubj" and t.text == span.text for t in doc):
-            return True  # "the DRM system", "its NAV vector technology": a technology
+        if names_a_technology(doc, span):
+            return True
         head = root
         det = doc[span.start - 1].lower_ if span.start > 0 else ""
         for _ in range(3 if det in {"the", "its", "their", "his", "her"} else 0):  # "the Grok model", "its Gemini AI app"

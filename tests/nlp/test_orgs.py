@@ -195,3 +195,16 @@ def test_a_joint_venture_with_a_company_is_not_part_of_its_name(nlp):
                       "Velkind Minerals Limited, an Australian miner.")
     assert not any("with" in n.split() or n == "JV" for n in ents)
     assert any(n.startswith("Velkind Minerals") for n in ents)
+
+
+def test_spelled_out_initials_before_players_name_the_league_not_a_technology(nlp):
+    doc = nlp("With Orvane opting not to renew its contract with ZBL, Tarnis swooped in. The Zeta Basketball League "
+              "(ZBL) and Tarnis have inked an eight-year partnership. For now, ZBL players still wear Orvane jerseys.")
+    league = [s.text for s in doc.spans["kg_orgs"] if s.kb_id_ == "Zeta Basketball League"]
+    assert league.count("ZBL") == 3
+
+
+def test_capitals_before_a_technology_noun_still_name_the_technology(nlp):
+    ents = names(nlp, "Orvane signed a licensing deal with Tarnis to use the QRX system in its players. "
+                      "Tarnis said QRX players would ship in May.")
+    assert "QRX" not in ents and {"Orvane", "Tarnis"} <= set(ents)
