@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.names import LEGAL_SUFFIXES, entity_key, is_place, places  # noqa: F401  (re-exported)
 
@@ -131,6 +131,30 @@ def generic_abbreviations(doc: Doc) -> set[str]:
             out.add(entity_key(abbr))
             out.add(entity_key(" ".join(tail)))
     return out
+
+
+def described_after(doc: Doc, span: Span) -> Token | None:
+    """The head noun of a description after the name ("Acme, the Indian software company, ..." -> company):
+    the last common noun before a preposition, verb, pronoun or punctuation ("-" and "'s" inside it).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Velkind, the chip designer, said")
+    >>> doc[3].pos_ = "NOUN"; doc[4].pos_ = "NOUN"
+    >>> described_after(doc, doc[0:1]).text
+    'designer'
+    """
+    if span.end + 1 >= len(doc) or doc[span.end].text != "," or \
+            doc[span.end + 1].lower_ not in {"the", "its", "a", "an", "their"}:
+        return None
+    head = None
+    for tok in doc[span.end + 2:span.end + 10]:
+        if tok.text in {"-", "'s", "’s"}:
+            continue
+        if tok.is_punct or tok.pos_ in {"ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ"} or tok.lower_ in {"that", "which", "who"}:
+            break
+        if tok.pos_ == "NOUN":
+            head = tok
+    return head
 
 
 def names_a_technology(doc: Doc, span: Span) -> bool:

@@ -22,6 +22,7 @@ from kg.nlp.orgnames import (
     is_dateline,
     is_person_by_title,
     is_place,
+    described_after,
     listed_as_company,
     names_a_technology,
 )
@@ -226,12 +227,8 @@ class OrgSpanFinder:
             return True
         if any(c.dep_ == "appos" and c.lower_ in PRODUCT_NOUNS for c in root.children):
             return True
-        if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in {"the", "its", "a", "an", "their"}:
-            for tok in doc[span.end + 2:span.end + 9]:  # "Gemini, the search giant's family of models,"
-                if tok.is_punct or tok.lower_ == "of":  # the head noun comes before any "of"
-                    break
-                if tok.lower_ in PRODUCT_NOUNS:
-                    return True
+        if (head := described_after(doc, span)) is not None and head.lower_ in PRODUCT_NOUNS:
+            return True  # "Gemini, the search giant's family of models", not "Acme, the chip designer"
         prev = doc[span.start - 1] if span.start > 0 else None
         if prev is not None and prev.lower_ in PRODUCT_NOUNS and prev.dep_ in {"compound", "nmod"} | {"appos"}:
             return True

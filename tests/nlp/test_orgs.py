@@ -208,3 +208,15 @@ def test_capitals_before_a_technology_noun_still_name_the_technology(nlp):
     ents = names(nlp, "Orvane signed a licensing deal with Tarnis to use the QRX system in its players. "
                       "Tarnis said QRX players would ship in May.")
     assert "QRX" not in ents and {"Orvane", "Tarnis"} <= set(ents)
+
+
+def test_a_company_described_by_what_it_makes_is_still_a_company(nlp):
+    ents = names(nlp, "Tarnis has signed a cloud partnership with Orvane, the Indian software company, and with "
+                      "Velkind Holdings, the world's biggest mobile phone maker.")
+    assert {"Tarnis", "Orvane", "Velkind Holdings"} <= set(ents)
+
+
+def test_a_name_described_as_a_product_family_is_a_product(nlp):
+    ents = names(nlp, "Tarnis signed a cloud partnership with Orvane to train Zelda, the search giant's family of "
+                      "models, on its chips.")
+    assert "Zelda" not in ents and {"Tarnis", "Orvane"} <= set(ents)
