@@ -24,7 +24,6 @@ from kg.read.textsafe import (
     guess_encoding,
     parse_date,
     repair_chunks,
-    repair_text,
     replace_surrogates,
     split_text,
 )
@@ -227,7 +226,7 @@ class Reader:
                 title=_str_or_none(row.get("title")),
                 source=_str_or_none(row.get("url")) or str(path),
             )
-            yield from self.emit(doc, chunks=[repair_text(replace_surrogates(row["text"]))], line=lineno)
+            yield from self.emit(doc, chunks=[replace_surrogates(row["text"])], line=lineno)
         if blank:
             self.skip(path, "empty", "empty file (no JSON lines)", "give one JSON object per line")
 

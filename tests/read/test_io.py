@@ -474,14 +474,14 @@ def test_empty_jsonl_is_reported(tmp_path, data):
     assert docs == [] and skip.kind == "empty" and skip.line is None
 
 
-def test_html_character_references_in_plain_text_are_decoded(tmp_path):
+def test_html_character_references_in_plain_text_are_decoded_json_text_is_kept(tmp_path):
     (tmp_path / "a.txt").write_text("Zorvex&#191;s deal with Lumo Foods &amp; Partners is worth &#163;5m; "
                                     "Caf&eacute; Nimbu keeps &nosuch; and AT&T as written.")
     (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": "Pell &#x26; Orr signed with Vantis&#191;s unit."}))
     docs = {d.id: d.text for d in iter_documents([tmp_path])}
     assert docs["a"] == ("Zorvex\u2019s deal with Lumo Foods & Partners is worth \u00a35m; "
                          "Caf\u00e9 Nimbu keeps &nosuch; and AT&T as written.")
-    assert docs["b"] == "Pell & Orr signed with Vantis\u2019s unit."
+    assert docs["b"] == "Pell &#x26; Orr signed with Vantis&#191;s unit."  # a JSON string is the text as given
 
 
 def test_a_character_reference_cut_by_a_read_chunk_is_still_decoded():
