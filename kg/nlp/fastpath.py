@@ -23,17 +23,17 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, POS, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from kg.nlp.model import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.nlp.orgshapes import ORG_LIKE, is_camel_name
+from kg.nlp.orgshapes import ORG_LIKE, cased_words, is_camel_name
 from kg.nlp.references import PRONOUNS as _PRONOUNS
 from kg.nlp.payments import percent_of_revenue as _percent_of_revenue
 from kg.nlp.relcontext import PLANNED_TRIGGERS
-from kg.nlp.syntax import sentence_ents
+from kg.nlp.syntax import doc_text, sentence_ents
 
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 TRIGGER_LABELS = {"PARTNER", "EXCLUSIVE", "REVSHARE", "DEAL"}
@@ -108,7 +108,8 @@ class CandidateParser:
         n = len(doc)
         if n == 0:
             return
-        starts = numpy.fromiter((t.is_sent_start is True or t.i == 0 for t in doc), dtype=bool, count=n)
+        starts = doc.to_array(SENT_START).astype(numpy.int64) == 1
+        starts[0] = True
         idx = numpy.arange(n, dtype=numpy.int64)
         first = numpy.maximum.accumulate(numpy.where(starts, idx, 0))
         arr = numpy.zeros((n, len(_COPIED)), dtype=numpy.uint64)
@@ -152,12 +153,11 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     sents = list(doc.sents)
     if not sents:
         return []
-    text = doc.text  # rebuilt on every access: once per document
     sent_of = numpy.empty(len(doc), dtype=numpy.int32)
     for i, s in enumerate(sents):
         sent_of[s.start:s.end] = i
     org_firsts = {e[0].orth for e in doc.ents if e.label_ == "ORG" or e.label_ in ORG_LIKE}
-    org_firsts |= {t.orth for t in doc if t.ent_type == 0 and is_camel_name(t.text)}  # kg_orgs reads these too
+    org_firsts |= {doc[i].orth for i in cased_words(doc) if doc[i].ent_type == 0 and is_camel_name(doc[i].text)}  # kg_orgs reads these too
     triggers: set[int] = set()
     revshare: set[int] = set()
     payment: set[int] = set()
@@ -182,7 +182,7 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
             continue
         chosen.add(si)
         if refers:  # "it", "the carmaker", "the two companies" refer back within the paragraph
-            para = text.rfind("\n", 0, sent.start_char) + 1
+            para = doc_text(doc).rfind("\n", 0, sent.start_char) + 1
             j = si - 1
             reach = max(cfg.context_before, 3) if cfg.entity_context else cfg.context_before  # faithful mode: more
             while j >= 0 and si - j <= reach and sents[j].end_char > para:

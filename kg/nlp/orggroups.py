@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.orgrecover import letters_in_order, ticker_after
 from kg.nlp.orgnames import ABBR_SKIPS, PAREN_ABBR, TICKER, is_abbreviation, is_place
 from kg.nlp.names import GENERIC_FIRST_WORDS, LEGAL_SUFFIXES, clean_name, entity_key
+from kg.nlp.syntax import doc_text
 
 
 def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> dict:
@@ -42,7 +43,7 @@ def group_mentions(doc: Doc, spans: list[Span], alias_table: dict[str, str]) -> 
             parent[a] = b
             merges[target_key].append((surface, reason))
 
-    text = doc.text
+    text = doc_text(doc)
     for span in spans:
         key = entity_key(span.text)
         after = _after_suffix(text[span.end_char:span.end_char + 60])

@@ -12,6 +12,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.names import LEGAL_SUFFIXES, entity_key, is_place, places  # noqa: F401  (re-exported)
+from kg.nlp.syntax import doc_text
 
 TICKER = re.compile(
     r"\A\s*\(\s*(?:(?:NYSE|NASDAQ|Nasdaq|LSE|TSX|ASX|HKEX|TSE|Euronext|OTC|AMEX|NYSEAMERICAN|XETRA|SIX)"
@@ -120,7 +121,7 @@ GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "b
 def generic_abbreviations(doc: Doc) -> set[str]:
     """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
     out = set()
-    text = doc.text
+    text = doc_text(doc)
     for m in _ABBR_IN_PARENS.finditer(text):
         abbr = m.group(1)
         before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
@@ -179,7 +180,7 @@ def spelled_out_names(doc: Doc) -> set[str]:
     ['zfl']
     """
     out = set()
-    text = doc.text
+    text = doc_text(doc)
     for m in _ABBR_IN_PARENS.finditer(text):
         before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
         tail = _spelled_by(m.group(1), before)

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp.names import LEGAL_SUFFIXES
 from kg.nlp.orgnames import COMPANY_VERBS, GENERIC_ABBR, PERSON_TITLES, is_place
+from kg.nlp.orgshapes import cased_words, tokens_with
 
 # A role noun before a name says what the name is ("publisher Acme Games", "the battery unit Acme On").
 UNIT_NOUNS = frozenset({"unit", "subsidiary", "division", "arm", "affiliate"})
@@ -119,12 +120,14 @@ def unlabelled_parties(doc: Doc, role_nouns: frozenset[str]) -> list[Span]:
     """Names in a party position that the model left untagged or labelled a law, product or number."""
     deal_sents = {t.sent.start for t in doc.spans.get("deal_terms", []) if t.label_ in _DEAL_LABELS}
     out = []
-    for tok in doc:
+    roles = role_nouns - NOT_ROLES
+    # only cased words can act ("ACMEX", "zolTara"), only role nouns introduce a name ("partner 2K Games")
+    for tok in (doc[i] for i in sorted(set(cased_words(doc)) | set(tokens_with(doc, roles, lower=True)))):
         if tok.ent_type_ in {"PERSON", "GPE", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "NORP"}:
             continue
         if _acting_word(tok, deal_sents):
             out.append(doc[tok.i:tok.i + 1])
-        elif tok.lower_ in role_nouns - NOT_ROLES and tok.tag_ in {"NN", "NNP"} and (tok.is_lower or tok.is_sent_start):
+        elif tok.lower_ in roles and tok.tag_ in {"NN", "NNP"} and (tok.is_lower or tok.is_sent_start):
             name = _name_after(doc, tok.i + 1)
             if name is not None:
                 out.append(name)

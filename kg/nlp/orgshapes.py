@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_LOWER, LOWER, ORTH
 from spacy.tokens import Doc, Span
 
 from kg.nlp.orgnames import COMPANY_VERBS, PAREN_ABBR, is_abbreviation, is_dateline, is_place
@@ -153,8 +155,11 @@ def _common_words(doc: Doc, candidates: list[tuple[Span, str]]) -> set[str]:
 
     A company named by a common word keeps its name where it acts as one ("Acme said") or in a deal sentence.
     """
-    lower = {t.lower_ for t in doc if t.is_lower and t.is_alpha and not t.is_sent_start}
-    words = {entity_key(span.text) for span, _ in candidates if len(span) == 1 and span[0].is_title and span[0].lower_ in lower}
+    single = [span for span, _ in candidates if len(span) == 1 and span[0].is_title]
+    # the same word written in lower case, not at a sentence start (a token whose text is its lower-case form)
+    lower = {doc[i].lower_ for i in tokens_with(doc, {span[0].lower_ for span in single})
+             if doc[i].is_alpha and not doc[i].is_sent_start}
+    words = {entity_key(span.text) for span in single if span[0].lower_ in lower}
     return words - {entity_key(span.text) for span, _ in candidates if _acts_as_company(span) or _in_deal_sentence(span)}
 
 
@@ -177,6 +182,26 @@ def _in_deal_sentence(span: Span) -> bool:
     sent = span.sent
     return any(t.label_ in {"PARTNER", "EXCLUSIVE", "REVSHARE"} and sent.start <= t.start < sent.end
                for t in span.doc.spans.get("deal_terms", []))
+
+
+def cased_words(doc: Doc) -> list[int]:
+    """Indices of the alphabetic tokens that are not all lower case: where names, tickers and "zolTara" can be.
+
+    A numpy scan, so the per-token Python loops of the organization finder skip the lower-case bulk of a text.
+    """
+    if not len(doc):
+        return []
+    arr = doc.to_array([IS_ALPHA, IS_LOWER])
+    return numpy.flatnonzero((arr[:, 0] == 1) & (arr[:, 1] == 0)).tolist()
+
+
+def tokens_with(doc: Doc, texts, *, lower: bool = False) -> list[int]:
+    """Indices of the tokens whose text (or lower-case form) is one of ``texts``, in order."""
+    strings = doc.vocab.strings
+    keys = [strings[t] for t in texts if t in strings]
+    if not keys or not len(doc):
+        return []
+    return numpy.flatnonzero(numpy.isin(doc.to_array(LOWER if lower else ORTH), numpy.array(keys, dtype=numpy.uint64))).tolist()
 
 
 def is_camel_name(text: str) -> bool:

@@ -43,10 +43,15 @@ from kg.nlp.orgshapes import (
     _split_glued,
     _surnames,
     _unlabelled_company_shape,
+    cased_words,
     is_camel_name,
     joined_ents,
+    tokens_with,
 )
 from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, tickers_after, unglue, unlabelled_parties
+
+
+_HONORIFIC_FORMS = HONORIFICS | {h + "." for h in HONORIFICS} | {h + ".." for h in HONORIFICS}
 
 
 class OrgSpanFinder:
@@ -69,9 +74,9 @@ class OrgSpanFinder:
                     if ent.label_ == "ORG":
                         org_keys.add(entity_key(part.text))
         deal_sents = {t.sent.start for t in doc.spans.get("deal_terms", []) if t.label_ in {"PARTNER", "EXCLUSIVE", "REVSHARE"}}
-        candidates += [(doc[t.i:t.i + 1], "SHAPE") for t in doc if is_camel_name(t.text) and t.sent.start in deal_sents
-                       and _unlabelled_company_shape(t)]
-        person_words = {doc[i + 1].lower_ for i, t in enumerate(doc[:-1]) if t.lower_.rstrip(".") in HONORIFICS}
+        candidates += [(doc[i:i + 1], "SHAPE") for i in cased_words(doc) if is_camel_name(doc[i].text)
+                       and doc[i].sent.start in deal_sents and _unlabelled_company_shape(doc[i])]
+        person_words = {doc[i + 1].lower_ for i in tokens_with(doc, _HONORIFIC_FORMS, lower=True) if i + 1 < len(doc)}
         titled = {w for w in person_words if w[:1].isalpha()}  # "Mr Smith" anywhere: "Smith" is a person everywhere
         for e in doc.ents:  # words of full personal names ("Pavel Durov"), not "Acme's"
             words = [t.lower_ for t in e if t.is_alpha]
@@ -324,11 +329,11 @@ class OrgSpanFinder:
         for ticker in tickers_after(accepted):  # "Acme Inc ACME ... rights from ACME"
             names[ticker].add((ticker,))
         matches = []
-        for tok in doc:
-            for words in names.get(tok.text, ()):
-                end = tok.i + len(words)
-                if end <= len(doc) and all(doc[tok.i + k].text == w for k, w in enumerate(words)):
-                    matches.append((tok.i, end))
+        for i in tokens_with(doc, names):
+            for words in names[doc[i].text]:
+                end = i + len(words)
+                if end <= len(doc) and all(doc[i + k].text == w for k, w in enumerate(words)):
+                    matches.append((i, end))
         taken = set()
         for s in accepted:
             taken.update(range(s.start, s.end))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from kg.nlp.syntax import doc_text
+
 PRONOUNS = {"it", "its"}
 
 
@@ -19,7 +21,7 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
     name_tokens = set()
     for s in names:
         name_tokens.update(range(s.start, s.end))
-    text = doc.text  # joined anew on every access: once per document
+    text = doc_text(doc)
     candidates = [s for s in names if not is_source(s)]
     for tok in doc:
         if tok.i in name_tokens:

@@ -13,6 +13,23 @@ from spacy.tokens import Doc, Span, Token
 CLAUSE_DEPS = {"advcl", "ccomp", "relcl", "parataxis", "conj"}
 
 
+_TEXT_KEY = "kg_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per document (spaCy joins the tokens anew on every access).
+
+    >>> import spacy
+    >>> doc = spacy.blank("en")("Acme signed.")
+    >>> doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
+    True
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def trigger_noun(tok: Token) -> Token:
     """The noun a trigger word modifies: "licensing" in "licensing agreements" → "agreements"."""
     while tok.dep_ in {"amod", "compound"} and tok.head.i != tok.i and tok.head.pos_ in {"NOUN", "PROPN"}:

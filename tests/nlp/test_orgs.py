@@ -220,3 +220,16 @@ def test_a_name_described_as_a_product_family_is_a_product(nlp):
     ents = names(nlp, "Tarnis signed a cloud partnership with Orvane to train Zelda, the search giant's family of "
                       "models, on its chips.")
     assert "Zelda" not in ents and {"Tarnis", "Orvane"} <= set(ents)
+
+
+def test_token_scans_find_what_the_per_token_loops_found():
+    import spacy
+
+    from kg.nlp.orgshapes import cased_words, tokens_with
+    from kg.nlp.syntax import doc_text
+
+    doc = spacy.blank("en")("Acme and ACME met zolTara, then acme said 42 times: Mr. Roe.")
+    assert cased_words(doc) == [t.i for t in doc if t.is_alpha and not t.is_lower]
+    assert tokens_with(doc, {"acme"}, lower=True) == [0, 2, 7]
+    assert tokens_with(doc, {"acme", "unseen-word"}) == [7] and tokens_with(doc, set()) == []
+    assert doc_text(doc) == doc.text
