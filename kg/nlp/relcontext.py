@@ -71,8 +71,9 @@ class DocContext:
             found += [("REVSHARE", t) for t in self.term_spans("PAYMENT", sent)
                       if not any(t.start >= r.start and t.end <= r.end + 2 for _, r in found)]
         found += [("REVSHARE", s) for s in percent_of_revenue(sent)]
-        found += [("REVSHARE", s) for s in shared_revenue(sent)]
-        found += [("PARTNER", s) for s in paid_deal(sent, self.org_tokens)]
+        if sent[0].lemma:  # the verb rules read lemmas and the parse: only sentences kg_candidate_parse parsed
+            found += [("REVSHARE", s) for s in shared_revenue(sent)]
+            found += [("PARTNER", s) for s in paid_deal(sent, self.org_tokens)]
         # Overlapping triggers of one label count once ("revenue share" and "share").
         found.sort(key=lambda x: (x[1].start, -(x[1].end - x[1].start)))
         kept: list[tuple[str, Span]] = []
