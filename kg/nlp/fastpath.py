@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -47,6 +47,7 @@ _VERB_FORMS = {
     "raise": {"raise", "raises", "raised", "raising"},
 }
 _REVENUE_WORDS = {"revenue", "revenues", "sales", "profits", "proceeds"}
+_LEXICAL_WORDS = frozenset().union(*_VERB_FORMS.values(), _REVENUE_WORDS)  # every _lexical_trigger needs one
 _COPIED = [TAG, POS, LEMMA, DEP, HEAD]
 
 __all__ = ["build_pipeline", "CandidateParser"]
@@ -172,9 +173,16 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
             payment.add(si)
     triggers |= {si for si in payment if any(si - 3 <= j <= si for j in revshare)}
     chosen: set[int] = set()
+    # a parse-based trigger needs one of these words: sentences without any (most) skip the word set
+    strings = doc.vocab.strings
+    keys = [strings[w] for w in _LEXICAL_WORDS if w in strings]
+    hits = numpy.cumsum(numpy.isin(doc.to_array(LOWER), numpy.array(keys, dtype=numpy.uint64))) if keys else None
     for si, sent in enumerate(sents):
+        maybe = hits is not None and hits[sent.end - 1] > (hits[sent.start - 1] if sent.start else 0)
+        if si not in triggers and not maybe:
+            continue
         words = {t.lower_ for t in sent}
-        lexical = _lexical_trigger(sent, words)
+        lexical = maybe and _lexical_trigger(sent, words)
         if si not in triggers and not lexical:
             continue
         refers = any(w in cfg.ref_words or w.rstrip("s") in cfg.ref_words for w in words)
