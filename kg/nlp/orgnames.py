@@ -6,6 +6,7 @@ Word lists and pure functions the organization resolver (:mod:`kg.nlp.orgs`) con
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
@@ -121,17 +122,21 @@ GROUP_NOUNS = {"publishers", "partners", "customers", "clients", "investors", "b
 def generic_abbreviations(doc: Doc) -> set[str]:
     """Keys of terms defined in the text in lower case ("user-generated content (UGC)") and their long forms."""
     out = set()
-    text = doc_text(doc)
-    for m in _ABBR_IN_PARENS.finditer(text):
-        abbr = m.group(1)
-        before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
-        tail = _spelled_by(abbr, before)
-        if tail is None:
-            continue
+    for abbr, tail in _definitions(doc):
         if all(w[:1].islower() for w in tail) or abbr.casefold() in GENERIC_ABBR:
             out.add(entity_key(abbr))
             out.add(entity_key(" ".join(tail)))
     return out
+
+
+def _definitions(doc: Doc) -> Iterator[tuple[str, list[str]]]:
+    """Each "(ABBR)" of the text with the words before it that spell it ("Zeta Football League (ZFL)")."""
+    text = doc_text(doc)
+    for m in _ABBR_IN_PARENS.finditer(text):
+        before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
+        tail = _spelled_by(m.group(1), before)
+        if tail is not None:
+            yield m.group(1), tail
 
 
 def described_after(doc: Doc, span: Span) -> Token | None:
@@ -179,14 +184,8 @@ def spelled_out_names(doc: Doc) -> set[str]:
     >>> sorted(spelled_out_names(spacy.blank("en")("The Zeta Football League (ZFL) and user data (UD).")))
     ['zfl']
     """
-    out = set()
-    text = doc_text(doc)
-    for m in _ABBR_IN_PARENS.finditer(text):
-        before = [w for w in re.split(r"[\s\-]+", text[max(0, m.start() - 80):m.start()].strip()) if w]
-        tail = _spelled_by(m.group(1), before)
-        if tail is not None and all(w[:1].isupper() or w.lower() in ABBR_SKIPS for w in tail):
-            out.add(entity_key(m.group(1)))
-    return out
+    return {entity_key(abbr) for abbr, tail in _definitions(doc)
+            if all(w[:1].isupper() or w.lower() in ABBR_SKIPS for w in tail)}
 
 
 ABBR_SKIPS = frozenset({"and", "of", "for", "the", "&"})  # words an abbreviation may leave out

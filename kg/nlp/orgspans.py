@@ -51,7 +51,7 @@ from kg.nlp.orgshapes import (
 from kg.nlp.orgrecover import UNIT_NOUNS, listed_between, tickers_after, unglue, unlabelled_parties
 
 
-_HONORIFIC_FORMS = HONORIFICS | {h + "." for h in HONORIFICS} | {h + ".." for h in HONORIFICS}
+_HONORIFIC_FORMS = HONORIFICS | {h + "." for h in HONORIFICS} | {h + ".." for h in HONORIFICS}  # "Mr", "Mr.", "Mr.."
 
 
 class OrgSpanFinder:
