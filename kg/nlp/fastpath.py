@@ -23,13 +23,13 @@ import itertools
 from collections.abc import Iterable, Iterator
 
 import numpy
-from spacy.attrs import DEP, HEAD, LEMMA, LOWER, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, LEMMA, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from kg.nlp.model import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
-from kg.nlp.orgshapes import ORG_LIKE, cased_words, is_camel_name
+from kg.nlp.orgshapes import ORG_LIKE, cased_words, is_camel_name, tokens_with
 from kg.nlp.references import PRONOUNS as _PRONOUNS
 from kg.nlp.payments import percent_of_revenue as _percent_of_revenue
 from kg.nlp.relcontext import PLANNED_TRIGGERS
@@ -174,11 +174,9 @@ def candidate_regions(doc: Doc, cfg: CandidateParser) -> list[tuple[int, int]]:
     triggers |= {si for si in payment if any(si - 3 <= j <= si for j in revshare)}
     chosen: set[int] = set()
     # a parse-based trigger needs one of these words: sentences without any (most) skip the word set
-    strings = doc.vocab.strings
-    keys = [strings[w] for w in _LEXICAL_WORDS if w in strings]
-    hits = numpy.cumsum(numpy.isin(doc.to_array(LOWER), numpy.array(keys, dtype=numpy.uint64))) if keys else None
+    lexical_sents = set(sent_of[tokens_with(doc, _LEXICAL_WORDS, lower=True)].tolist())
     for si, sent in enumerate(sents):
-        maybe = hits is not None and hits[sent.end - 1] > (hits[sent.start - 1] if sent.start else 0)
+        maybe = si in lexical_sents
         if si not in triggers and not maybe:
             continue
         words = {t.lower_ for t in sent}
