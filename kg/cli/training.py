@@ -111,7 +111,7 @@ def train(
     patterns: PatternsOpt = None,
     model: ModelOpt = None,
 ) -> None:
-    """Train a relation model on GOLD passages and write it to OUT (plain JSON; same files give the same bytes)."""
+    """Train a relation model on GOLD passages and write it to OUT (plain JSON and numpy arrays; same files give the same bytes)."""
     from kg.api import train as train_model
     from kg.export.outputs import check_output_dir, writing
 

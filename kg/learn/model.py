@@ -1,10 +1,11 @@
 """A trained relation model as a directory of plain data (JSON and JSON Lines; no pickle).
 
 ``model.json`` holds the relation types, thresholds, calibration and what the model was trained
-on; ``weights.json`` the logistic-regression weights by feature name; ``patterns.jsonl`` the
-deal-term patterns added at training time. Files are written with sorted keys and rounded
-numbers, so training twice on the same passages gives the same bytes. Loading reads JSON only:
-nothing in a model directory can run code.
+on; ``weights.json`` the logistic-regression weights by feature name and each random forest's
+feature names and tree roots; ``forest-N.npy`` a forest's nodes (a structured numpy array);
+``patterns.jsonl`` the deal-term patterns added at training time. Files are written with sorted
+keys and rounded numbers, so training twice on the same passages gives the same bytes. Loading
+reads JSON and ``.npy`` with ``allow_pickle=False``: nothing in a model directory can run code.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import ModelError
+from kg.learn.features import Features
+from kg.learn.forest import Forest
 from kg.learn.types import RelationType
 
-FORMAT = "kg-relations/2"
+FORMAT = "kg-relations/3"
+READS = {"kg-relations/2", FORMAT}  # format 2: the same without forests
+FOREST_SHARE = 0.5  # an edge's probability: this share the forest's, the rest the regression's
 DIGITS = 6  # rounding of stored numbers: stable bytes, no change in any decision
 
 
@@ -74,6 +79,25 @@ class Linear:
 
 
 @dataclass
+class EdgeModel:
+    """A type's edge scorer: the mean of a logistic regression's and a random forest's probabilities.
+
+    The regression carries the features that add up; the forest their interactions (a deal word
+    *and* two organizations listed together), which a linear model cannot weigh.
+    """
+
+    linear: Linear
+    forest: Forest | None = None
+
+    def proba(self, rows: list[Features]) -> list[float]:
+        """The probability that each candidate (its pair features) is an edge of the type."""
+        linear = [self.linear.proba(r)[self.linear.classes[-1]] for r in rows]
+        if self.forest is None:
+            return linear
+        return [(1 - FOREST_SHARE) * a + FOREST_SHARE * b for a, b in zip(linear, self.forest.proba(rows).tolist())]
+
+
+@dataclass
 class Calibration:
     """A monotone map from a model's probability to the precision observed out of fold (isotonic, as knots)."""
 
@@ -101,7 +125,7 @@ class RelationModel:
     """Everything needed to score candidates: types, per-type edge and direction models, status, thresholds."""
 
     types: list[RelationType]
-    edge: dict[str, Linear]
+    edge: dict[str, EdgeModel]
     direction: dict[str, Linear]
     status: Linear | None
     thresholds: dict[str, float]
@@ -113,7 +137,7 @@ class RelationModel:
         return next(t for t in self.types if t.name == name)
 
     def to_disk(self, path: str | Path) -> Path:
-        """Write the model directory (``model.json``, ``weights.json``, ``patterns.jsonl``)."""
+        """Write the model directory (``model.json``, ``weights.json``, ``forest-N.npy``, ``patterns.jsonl``)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         config = {
@@ -124,8 +148,17 @@ class RelationModel:
                             for k, c in sorted(self.calibration.items())},
             "info": self.info,
         }
+        for stale in path.glob("forest-*.npy"):
+            stale.unlink()
+        forests = {}
+        for n, (name, m) in enumerate(sorted(self.edge.items())):
+            if m.forest is not None:
+                forests[name] = {"file": f"forest-{n}.npy", "names": m.forest.names,
+                                 "roots": [int(r) for r in m.forest.roots]}
+                m.forest.to_disk(path / forests[name]["file"])
         weights = {
-            "edge": {k: m.to_dict() for k, m in sorted(self.edge.items())},
+            "edge": {k: m.linear.to_dict() for k, m in sorted(self.edge.items())},
+            "forest": forests,
             "direction": {k: m.to_dict() for k, m in sorted(self.direction.items())},
             "status": self.status.to_dict() if self.status else None,
         }
@@ -146,12 +179,13 @@ class RelationModel:
                 if pfile.exists() else []
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: not a kg relation model ({exc}); train one with `kg train GOLD.jsonl -o DIR`") from exc
-        if config.get("format") != FORMAT:
+        if config.get("format") not in READS:
             raise ModelError(f"{path}: model format {config.get('format')!r}, expected {FORMAT!r}; retrain it with `kg train`")
         try:
             return cls(
                 types=[RelationType(t["name"], bool(t["symmetric"]), tuple(t["triggers"])) for t in config["types"]],
-                edge={k: Linear.from_dict(v) for k, v in weights["edge"].items()},
+                edge={k: EdgeModel(Linear.from_dict(v), _forest(path, weights.get("forest", {}).get(k)))
+                      for k, v in weights["edge"].items()},
                 direction={k: Linear.from_dict(v) for k, v in weights["direction"].items()},
                 status=Linear.from_dict(weights["status"]) if weights.get("status") else None,
                 thresholds={k: float(v) for k, v in config["thresholds"].items()},
@@ -160,8 +194,17 @@ class RelationModel:
                 patterns=patterns,
                 info=config.get("info", {}),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (OSError, KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{path}: damaged kg relation model ({exc!r}); retrain it with `kg train`") from exc
+
+
+def _forest(path: Path, entry: dict | None) -> Forest | None:
+    if entry is None:
+        return None
+    file = path / entry["file"]
+    if file.parent != path:
+        raise ValueError(f"forest file {entry['file']!r} outside the model directory")
+    return Forest.from_disk(file, entry["names"], entry["roots"])
 
 
 def _write(path: Path, text: str) -> None:

@@ -73,12 +73,15 @@ def _attributes(cand: PairCandidate, rtype: str) -> dict[str, str]:
 def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: float | None = None) -> list[dict]:
     """Relation dicts (the shape of ``doc._.kg_relations``) for the candidates the model accepts."""
     out = []
-    for item in items:
+    probs: dict[tuple[int, str], float] = {}
+    for name, edge in model.edge.items():
+        which = [i for i, item in enumerate(items) if name in item.types]
+        probs.update(zip(((i, name) for i in which), edge.proba([items[i].pair[name] for i in which])))
+    for i, item in enumerate(items):
         for name in item.types:
-            edge = model.edge.get(name)
-            if edge is None:
+            if (i, name) not in probs:
                 continue
-            p = edge.proba(item.pair[name])[edge.classes[-1]]
+            p = probs[i, name]
             if name in model.calibration:
                 p = model.calibration[name](p)
             if p < (model.thresholds.get(name, 0.5) if threshold is None else threshold):

@@ -1,8 +1,9 @@
-"""Training: gold passages -> prepared candidates with labels -> logistic regressions -> a RelationModel.
+"""Training: gold passages -> prepared candidates with labels -> fitted scorers -> a RelationModel.
 
-The edge model of each type is a logistic regression over the pair features; its threshold and
-an isotonic calibration are chosen on out-of-fold predictions (folds by a hash of the passage id),
-so the confidence of an edge is a probability measured on passages the model did not see.
+The edge model of each type is the mean of a logistic regression and a random forest over the
+pair features; its threshold and an isotonic calibration are chosen on out-of-fold predictions
+(folds by a hash of the passage id), so the confidence of an edge is a probability measured on
+passages the model did not see. Direction and status are logistic regressions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.learn.evaluate import Passage, norm
-from kg.learn.model import Calibration, Linear, RelationModel
+from kg.learn.forest import fit_forest, join
+from kg.learn.model import Calibration, EdgeModel, Linear, RelationModel
 from kg.learn.predict import Prepared
 from kg.learn.types import RelationType
 from kg.models import DocResult
@@ -102,13 +104,13 @@ def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list
     return rows, labels
 
 
-def _fit_edges(data: list[PassageData], types: list[RelationType]) -> dict[str, Linear]:
+def _fit_edges(data: list[PassageData], types: list[RelationType], seed: int = 0) -> dict[str, EdgeModel]:
     out = {}
     for t in types:
         rows, labels = _edge_rows(data, t.name)
         model = _fit_linear(rows, labels)
         if model is not None:
-            out[t.name] = model
+            out[t.name] = EdgeModel(model, fit_forest(rows, labels, seed))
     return out
 
 
@@ -177,7 +179,13 @@ def _best_threshold(probs: list[float], labels: list[int], missed: int) -> float
     return round(max(best, best_f1 / 2), 4)
 
 
-def _average(models: list[Linear]) -> Linear:
+def _average(models: list[EdgeModel]) -> EdgeModel:
+    """One edge model whose probability is about the mean of the models' (the forests' trees pooled)."""
+    forests = [m.forest for m in models if m.forest is not None]
+    return EdgeModel(_average_linear([m.linear for m in models]), join(forests) if forests else None)
+
+
+def _average_linear(models: list[Linear]) -> Linear:
     """One linear model whose scores are the mean of the models' scores (a feature missing from one counts 0)."""
     n = len(models)
     names = sorted({k for m in models for k in m.weights})
@@ -196,17 +204,17 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
     """
     tick = progress or (lambda _msg: None)
     oof: dict[str, tuple[list[float], list[int]]] = {t.name: ([], []) for t in types}
-    inner: dict[str, list[Linear]] = {t.name: [] for t in types}
+    inner: dict[str, list[EdgeModel]] = {t.name: [] for t in types}
     for k in range(INNER_FOLDS):
         train = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) != k]
         test = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) == k]
-        edges = _fit_edges(train, types)
+        edges = _fit_edges(train, types, seed=k)
         for t in types:
             if t.name not in edges:
                 continue
             inner[t.name].append(edges[t.name])
             rows, labels = _edge_rows(test, t.name)
-            oof[t.name][0].extend(edges[t.name].proba(r)[edges[t.name].classes[-1]] for r in rows)
+            oof[t.name][0].extend(edges[t.name].proba(rows))
             oof[t.name][1].extend(labels)
         tick(f"inner fold {k + 1}/{INNER_FOLDS}")
     calibration, thresholds, edge = {}, {}, {}

@@ -18,6 +18,13 @@ SUPPLIES = Path(__file__).parents[1] / "data" / "supplies"
 MODEL_FILES = ("model.json", "weights.json", "patterns.jsonl")
 
 
+def model_files(path: Path) -> list[str]:
+    """Every file of a model directory: the fixed three and one ``forest-N.npy`` per edge type."""
+    names = sorted(p.name for p in Path(path).iterdir())
+    assert set(MODEL_FILES) <= set(names) and any(n.startswith("forest-") for n in names), names
+    return names
+
+
 @pytest.fixture(scope="module")
 def supplies_model(tmp_path_factory):
     out = tmp_path_factory.mktemp("supplies")
@@ -46,18 +53,25 @@ def test_the_model_directory_records_its_types_and_patterns(supplies_model):
 
 def test_training_twice_gives_byte_identical_files(supplies_model, tmp_path):
     kg.train(SUPPLIES / "train.jsonl", out=tmp_path, types=SUPPLIES / "types.toml", patterns=SUPPLIES / "patterns.jsonl")
-    for name in MODEL_FILES:
+    assert model_files(tmp_path) == model_files(supplies_model)
+    for name in model_files(tmp_path):
         assert (tmp_path / name).read_bytes() == (supplies_model / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("path", [default_model_path(), None])
-def test_model_files_are_plain_json_and_small(path, supplies_model):
+def test_model_files_are_plain_data_and_small(path, supplies_model):
+    import numpy as np
+
     path = path or supplies_model
     total = 0
-    for name in MODEL_FILES:
+    for name in model_files(path):
         data = (path / name).read_bytes()
         total += len(data)
         assert not data.startswith(b"\x80"), f"{name} looks pickled"
+        if name.endswith(".npy"):
+            nodes = np.load(path / name, allow_pickle=False)  # raises on an array of Python objects
+            assert not nodes.dtype.hasobject
+            continue
         for line in ([data] if name.endswith(".json") else data.splitlines()):
             json.loads(line)
     assert total < 10 * 1024 * 1024
