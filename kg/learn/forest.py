@@ -76,26 +76,22 @@ class Forest:
     @classmethod
     def from_sklearn(cls, clf, names: list[str]) -> Forest:
         """A fitted binary ``RandomForestClassifier``; only the features it splits on are kept."""
-        used = sorted({int(f) for est in clf.estimators_ for f in est.tree_.feature if f >= 0})
-        remap = {f: i for i, f in enumerate(used)}
-        parts, roots, offset = [], [], 0
         positive = list(clf.classes_).index(1)
-        for est in clf.estimators_:
-            t = est.tree_
-            n = t.node_count
-            nodes = np.zeros(n, dtype=NODE)
-            split = t.children_left >= 0
-            if not np.array_equal(t.children_left[split], np.flatnonzero(split) + 1):
-                raise ValueError("a tree not grown depth first: its left children do not follow their parents")
-            nodes["feature"] = [remap[int(f)] if s else -1 for f, s in zip(t.feature, split)]
-            nodes["right"] = np.where(split, t.children_right + offset, -1)
-            nodes["threshold"] = np.where(split, t.threshold, 0.0)
-            counts = t.value[:, 0, :]
-            nodes["value"] = np.where(split, 0.0, counts[:, positive] / counts.sum(axis=1))
-            parts.append(nodes)
-            roots.append(offset)
-            offset += n
-        return cls([names[f] for f in used], np.concatenate(parts), np.asarray(roots, dtype=np.int64))
+        return join([cls(names, _tree_nodes(est.tree_, positive), np.zeros(1, dtype=np.int64)) for est in clf.estimators_])
+
+
+def _tree_nodes(t, positive: int) -> np.ndarray:
+    """One sklearn tree as ``NODE`` rows (feature indices into the vectorizer's names)."""
+    split = t.children_left >= 0
+    if not np.array_equal(t.children_left[split], np.flatnonzero(split) + 1):
+        raise ValueError("a tree not grown depth first: its left children do not follow their parents")
+    nodes = np.zeros(t.node_count, dtype=NODE)
+    nodes["feature"] = np.where(split, t.feature, -1)
+    nodes["right"] = np.where(split, t.children_right, -1)
+    nodes["threshold"] = np.where(split, t.threshold, 0.0)
+    counts = t.value[:, 0, :]
+    nodes["value"] = np.where(split, 0.0, counts[:, positive] / counts.sum(axis=1))
+    return nodes
 
 
 def fit_forest(rows: list[Features], labels: list[int], seed: int = 0) -> Forest:
@@ -112,13 +108,16 @@ def fit_forest(rows: list[Features], labels: list[int], seed: int = 0) -> Forest
 
 
 def join(forests: list[Forest]) -> Forest:
-    """One forest holding every tree of the given ones (its probability is the mean over all trees)."""
-    names = sorted({n for f in forests for n in f.names})
+    """One forest holding every tree of the given ones (its probability is the mean over all trees).
+
+    Only the features some tree splits on are kept, in sorted order.
+    """
+    names = sorted({f.names[i] for f in forests for i in np.unique(f.nodes["feature"][f.nodes["feature"] >= 0])})
     index = {n: i for i, n in enumerate(names)}
     parts, roots, offset = [], [], 0
     for f in forests:
         nodes = f.nodes.copy()
-        remap = np.asarray([index[n] for n in f.names] + [-1], dtype=np.int32)
+        remap = np.asarray([index.get(n, -1) for n in f.names] + [-1], dtype=np.int32)
         nodes["feature"] = remap[nodes["feature"]]  # -1 (leaf) maps through the last entry to -1
         nodes["right"] = np.where(nodes["right"] >= 0, nodes["right"] + offset, -1)
         parts.append(nodes)
