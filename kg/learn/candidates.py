@@ -39,6 +39,17 @@ class PairCandidate:
     contexts: list[Context]
     rules: dict[str, dict] = field(default_factory=dict)  # type -> the rule extractor's relation for the pair
 
+    def sentences(self, triggers: set[str] | None = None, rtype: str | None = None, any_rule: bool = False
+                  ) -> list[Context]:
+        """The contexts that tell of the pair for a type: the sentences naming both that hold one of its
+        ``triggers`` or where a rule found the pair (a rule of ``rtype``, or of any type with ``any_rule``);
+        else the sentences next to them holding a trigger; else the sentences naming both."""
+        named = [c for c in self.contexts if not c.cross] or self.contexts
+        if triggers is None:
+            return named
+        told = [c for c in named if c.labels & triggers or (c.rules if any_rule else rtype in c.rules)]
+        return told or [c for c in self.contexts if c.labels & triggers] or named
+
     def types(self, types: list[RelationType]) -> list[RelationType]:
         """The types this pair is a candidate for: a trigger of the type in a context, or a rule that proposed it."""
         labels = {label for c in self.contexts for label in c.labels}
@@ -104,9 +115,12 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
                 if not any(c.index == si for c in cand.contexts):
                     ma, mb = (x, y) if x.kb_id_ == a else (y, x)
                     cand.contexts.append(Context(sent, si, ma, mb, sent_terms, labels, {}, cross=True))
-    for cand in pairs.values():  # a pair named together in a sentence is read from its own sentences only
-        if any(not c.cross for c in cand.contexts):
-            cand.contexts = [c for c in cand.contexts if not c.cross]
+    for cand in pairs.values():  # a pair named together in a sentence is read from its own sentences, and from
+        together = [c for c in cand.contexts if not c.cross]  # the next or last only for a deal term they lack
+        if together:                                           # where no third name has it ("A signed with B.
+            told = {label for c in together for label in c.labels}  # Under the deal, A gets exclusive rights.")
+            cand.contexts = together + [c for c in cand.contexts if c.cross and (c.labels & wanted) - told and {
+                s.kb_id_ for s in by_sent.get(c.index, [])} <= {cand.a, cand.b}]
     return list(pairs.values())
 
 
@@ -152,9 +166,20 @@ def _datelines(orgs: list[Span]) -> set[str]:
             continue
         doc = s.doc
         out[s.kb_id_] = out.get(s.kb_id_, True) and (len(s.text) > 3 and s.text.isupper() and (
-            s.start == 0 or "\n" in doc[s.start - 1].text) and s.end < len(doc) and doc[s.end].text in {",", "("}
-            or _wire_line(s))
+            s.start == 0 or "\n" in doc[s.start - 1].text) and _dateline_tail(s) or _wire_line(s))
     return {name for name, only in out.items() if only}
+
+
+_DASHES = {"-", "–", "—", "--"}
+
+
+def _dateline_tail(s: Span) -> bool:
+    """What follows a dateline's place: a bracketed source ("TOWN (Wire) -"), or a comma and a short region or
+    date that a dash closes ("TOWN, Calif. -", "TOWN, March 3 -"); "ACME, a pension fund, paid" is a company."""
+    doc = s.doc
+    if s.end >= len(doc) or doc[s.end].text not in {",", "("}:
+        return False
+    return doc[s.end].text == "(" or any(t.text in _DASHES or "--" in t.text for t in doc[s.end + 1:s.end + 7])
 
 
 def _wire_line(s: Span) -> bool:

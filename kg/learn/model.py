@@ -20,10 +20,11 @@ from pathlib import Path
 from kg.errors import ModelError
 from kg.learn.features import Features
 from kg.learn.forest import Forest
+from kg.learn.parties import party_row
 from kg.learn.types import RelationType
 
-FORMAT = "kg-relations/3"
-READS = {"kg-relations/2", FORMAT}  # format 2: the same without forests
+FORMAT = "kg-relations/4"
+READS = {"kg-relations/2", "kg-relations/3", FORMAT}  # 3: without the party model; 2: without forests too
 FOREST_SHARE = 0.5  # an edge's probability: this share the forest's, the rest the regression's
 DIGITS = 6  # rounding of stored numbers: stable bytes, no change in any decision
 
@@ -132,9 +133,17 @@ class RelationModel:
     calibration: dict[str, Calibration] = field(default_factory=dict)
     patterns: list[dict] = field(default_factory=list)
     info: dict = field(default_factory=dict)
+    party: Linear | None = None  # is a name a party here (kg.learn.parties); its probabilities feed the edge models
 
     def type(self, name: str) -> RelationType:
         return next(t for t in self.types if t.name == name)
+
+    def parties(self, item) -> Features:
+        """The edge models' party features of a prepared pair (none without a party model)."""
+        if self.party is None:
+            return {}
+        pa, pb = (self.party.proba(f)[self.party.classes[-1]] for f in item.ends)
+        return party_row(pa, pb)
 
     def to_disk(self, path: str | Path) -> Path:
         """Write the model directory (``model.json``, ``weights.json``, ``forest-N.npy``, ``patterns.jsonl``)."""
@@ -161,6 +170,7 @@ class RelationModel:
             "forest": forests,
             "direction": {k: m.to_dict() for k, m in sorted(self.direction.items())},
             "status": self.status.to_dict() if self.status else None,
+            "party": self.party.to_dict() if self.party else None,
         }
         _write(path / "model.json", json.dumps(config, sort_keys=True, indent=1) + "\n")
         _write(path / "weights.json", json.dumps(weights, sort_keys=True, separators=(",", ":")) + "\n")
@@ -193,6 +203,7 @@ class RelationModel:
                              for k, v in config.get("calibration", {}).items()},
                 patterns=patterns,
                 info=config.get("info", {}),
+                party=Linear.from_dict(weights["party"]) if weights.get("party") else None,
             )
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{path}: damaged kg relation model ({exc!r}); retrain it with `kg train`") from exc

@@ -98,19 +98,17 @@ def pair_features(cand: PairCandidate, triggers: Iterable[str] | None = None,
     features when already computed (one per context, in order).
     """
     rows = rows if rows is not None else [context_features(c) for c in cand.contexts]
-    keep = list(range(len(cand.contexts)))
-    if triggers is not None:
-        triggers = set(triggers)
-        keep = [i for i, c in enumerate(cand.contexts) if c.labels & triggers or c.rules] or keep
-    out = _union(rows[i] for i in keep)
-    for i, c in enumerate(cand.contexts):
-        if i not in keep:
+    named = cand.sentences()
+    keep = {id(c) for c in cand.sentences(None if triggers is None else set(triggers), any_rule=True)}
+    out = _union(row for c, row in zip(cand.contexts, rows) if id(c) in keep)
+    for c in named:
+        if id(c) not in keep:
             out.update({f"other:label={label}": 1.0 for label in c.labels})
     out.update(endpoints(cand))
     for rtype, rel in cand.rules.items():
         out[f"doc_rule={rtype}"] = 1.0
         out[f"doc_rule_status={rtype}:{rel['status']}"] = 1.0
-    out[f"contexts{_bucket(len(cand.contexts), (1, 2, 4))}"] = 1.0
+    out[f"contexts{_bucket(len(named), (1, 2, 4))}"] = 1.0
     if all(c.cross for c in cand.contexts):
         out["only_cross_sentence"] = 1.0
     out["bias"] = 1.0
@@ -124,7 +122,7 @@ def direction_features(cand: PairCandidate, source: str, rtype: str, triggers: I
     rel = cand.rules.get(rtype)
     if rel is not None:
         out["rule_agrees" if rel["source"] == source else "rule_disagrees"] = 1.0
-    for ctx in [c for c in cand.contexts if c.labels & triggers] or cand.contexts:  # the sentences of the type
+    for ctx in cand.sentences(triggers):  # the sentences of the type
         src, dst = (ctx.a, ctx.b) if ctx.a.kb_id_ == source else (ctx.b, ctx.a)
         out["src_first" if src.start < dst.start else "dst_first"] = 1.0
         near = _nearest_term(ctx, triggers)
@@ -181,10 +179,11 @@ def status_features(cand: PairCandidate, rtype: str, triggers: Iterable[str]) ->
     if rel is not None:
         out[f"rule_status={rel['status']}"] = 1.0
         out[f"rule_status={rtype}:{rel['status']}"] = 1.0
-    own = [c for c in cand.contexts if c.labels & triggers or c.labels & {"ENDED", "PLANNED"} and not c.cross]
-    for ctx in own or cand.contexts:
+    typed = {id(c) for c in cand.sentences(triggers) if c.labels & triggers}
+    own = [c for c in cand.contexts if id(c) in typed or c.labels & {"ENDED", "PLANNED"} and not c.cross]
+    for ctx in own or cand.sentences():
         out.update(_status_context(ctx, triggers))
-    lead = min(own or cand.contexts, key=lambda c: c.index)  # the first sentence that tells of the pair
+    lead = min(own or cand.sentences(), key=lambda c: c.index)  # the first sentence that tells of the pair
     out.update({f"lead:{k}": 1.0 for k in _status_context(lead, triggers) if not k.startswith(_LEXICAL)})
     return out
 

@@ -14,6 +14,7 @@ from kg.learn.candidates import PairCandidate, doc_candidates, same_family
 from kg.learn.features import Features, context_features
 from kg.learn.pairfeatures import direction_features, pair_features, status_features
 from kg.learn.model import RelationModel
+from kg.learn.parties import name_features
 from kg.learn.types import RelationType
 from kg.models import STATUSES
 
@@ -33,14 +34,17 @@ class Prepared:
     evidence: dict[str, list[dict]]
     attrs: dict[str, dict[str, str]]
     rule_source: dict[str, str]
+    ends: tuple[Features, Features] = ({}, {})  # party features of a and of b (kg.learn.parties)
 
 
 def prepare_doc(doc: Doc, types: list[RelationType]) -> list[Prepared]:
     """Candidates of a processed Doc with their features (``doc._.kg_relations`` holds the rules' output)."""
-    return [prepare(c, types) for c in doc_candidates(doc, types, doc._.kg_relations)]
+    cands = doc_candidates(doc, types, doc._.kg_relations)
+    names = name_features(doc, {n for c in cands for n in (c.a, c.b)})
+    return [prepare(c, types, names) for c in cands]
 
 
-def prepare(cand: PairCandidate, types: list[RelationType]) -> Prepared:
+def prepare(cand: PairCandidate, types: list[RelationType], names: dict[str, Features] | None = None) -> Prepared:
     ctypes = cand.types(types)
     direction, status, evidence, attrs = {}, {}, {}, {}
     for t in ctypes:
@@ -48,15 +52,16 @@ def prepare(cand: PairCandidate, types: list[RelationType]) -> Prepared:
             direction[t.name] = (direction_features(cand, cand.a, t.name, t.triggers),
                                  direction_features(cand, cand.b, t.name, t.triggers))
         status[t.name] = status_features(cand, t.name, t.triggers)
-        own = [c for c in cand.contexts if c.labels & set(t.triggers) or t.name in c.rules] or cand.contexts
+        own = cand.sentences(set(t.triggers), t.name)
         evidence[t.name] = [{"sentence": c.sent.text, "start": c.sent.start_char, "end": c.sent.end_char,
                              "rule": c.rules[t.name]["rule"] if t.name in c.rules else
                              "model:" + ("cross-sentence" if c.cross else "sentence")} for c in own]
         attrs[t.name] = _attributes(cand, t.name)
     rows = [context_features(c) for c in cand.contexts]
     pair = {t.name: pair_features(cand, t.triggers, rows) for t in ctypes}
+    names = names or {}
     return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair, direction, status, evidence, attrs,
-                    {k: r["source"] for k, r in cand.rules.items()})
+                    {k: r["source"] for k, r in cand.rules.items()}, (names.get(cand.a, {}), names.get(cand.b, {})))
 
 
 def _attributes(cand: PairCandidate, rtype: str) -> dict[str, str]:
@@ -74,9 +79,11 @@ def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: fl
     """Relation dicts (the shape of ``doc._.kg_relations``) for the candidates the model accepts."""
     out = []
     probs: dict[tuple[int, str], float] = {}
+    parties = [model.parties(item) for item in items]
     for name, edge in model.edge.items():
         which = [i for i, item in enumerate(items) if name in item.types]
-        probs.update(zip(((i, name) for i in which), edge.proba([items[i].pair[name] for i in which])))
+        rows = [{**items[i].pair[name], **parties[i]} for i in which]
+        probs.update(zip(((i, name) for i in which), edge.proba(rows)))
     for i, item in enumerate(items):
         for name in item.types:
             if (i, name) not in probs:

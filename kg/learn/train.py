@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.learn.evaluate import Passage, norm
+from kg.learn.features import Features
 from kg.learn.forest import fit_forest, join
 from kg.learn.model import Calibration, EdgeModel, Linear, RelationModel
+from kg.learn.parties import cross_fit, party_row
 from kg.learn.predict import Prepared
 from kg.learn.types import RelationType
 from kg.models import DocResult
@@ -33,6 +35,7 @@ class PassageData:
     items: list[Prepared]
     gold: dict[tuple[str, str, str], dict] = field(default_factory=dict)  # (type, a, b) -> gold relation
     missed: Counter = field(default_factory=Counter)  # gold edges per type with no candidate
+    parties: dict[str, int] = field(default_factory=dict)  # candidate name -> 1 when it is an end of a gold edge
 
 
 def fold_of(passage_id: str, k: int) -> int:
@@ -57,6 +60,10 @@ def label_passage(passage: Passage, result: DocResult, items: list[Prepared], ty
 
     data = PassageData(passage, result, items)
     symmetric = {t.name: t.symmetric for t in types}
+    ends = {index.get(g[k], -1) for g in passage.relations for k in ("source", "target")}
+    for item in items:
+        for name in (item.a, item.b):
+            data.parties[name] = int(bool(ids(name) & ends))
     for g in passage.relations:
         if g["type"] not in symmetric:
             continue
@@ -94,20 +101,44 @@ def _fit_linear(rows: list[dict], labels: list) -> Linear | None:
     return Linear.from_sklearn(clf, list(vec.get_feature_names_out()))
 
 
-def _edge_rows(data: Iterable[PassageData], name: str) -> tuple[list[dict], list[int]]:
+def _edge_rows(data: Iterable[PassageData], name: str, parties: dict) -> tuple[list[dict], list[int]]:
     rows, labels = [], []
     for d in data:
         for item in d.items:
             if name in item.types:
-                rows.append(item.pair[name])
+                rows.append({**item.pair[name], **parties.get(id(item), {})})
                 labels.append(int((name, item.a, item.b) in d.gold))
     return rows, labels
 
 
-def _fit_edges(data: list[PassageData], types: list[RelationType], seed: int = 0) -> dict[str, EdgeModel]:
+def _fit_parties(data: list[PassageData]) -> tuple[Linear | None, dict[int, Features]]:
+    """The party model on every name of the passages that have gold edges (trap passages say nothing of who
+    would be a party), and each candidate's party features from the models that did not see its passage."""
+    keys = [(d, name) for d in data for name in sorted(d.parties)]
+    rows = [_ends(d)[name] for d, name in keys]
+    labels = [d.parties[name] for d, name in keys]
+    groups = [fold_of(d.passage.id, INNER_FOLDS) for d, _ in keys]
+    train = [bool(d.passage.relations) for d, _ in keys]
+    model = _fit_linear([r for r, t in zip(rows, train) if t], [y for y, t in zip(labels, train) if t])
+    if model is None:
+        return None, {}
+    probs = dict(zip(((id(d), name) for d, name in keys), cross_fit(rows, labels, groups, INNER_FOLDS, _fit_linear, train)))
+    return model, {id(item): party_row(probs[id(d), item.a], probs[id(d), item.b]) for d in data for item in d.items}
+
+
+def _ends(d: PassageData) -> dict[str, Features]:
+    out = {}
+    for item in d.items:
+        out.setdefault(item.a, item.ends[0])
+        out.setdefault(item.b, item.ends[1])
+    return out
+
+
+def _fit_edges(data: list[PassageData], types: list[RelationType], seed: int = 0,
+               parties: dict | None = None) -> dict[str, EdgeModel]:
     out = {}
     for t in types:
-        rows, labels = _edge_rows(data, t.name)
+        rows, labels = _edge_rows(data, t.name, parties or {})
         model = _fit_linear(rows, labels)
         if model is not None:
             out[t.name] = EdgeModel(model, fit_forest(rows, labels, seed))
@@ -203,17 +234,18 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
     predictions, so they hold for the averaged model on passages it has not seen.
     """
     tick = progress or (lambda _msg: None)
+    party, parties = _fit_parties(data)
     oof: dict[str, tuple[list[float], list[int]]] = {t.name: ([], []) for t in types}
     inner: dict[str, list[EdgeModel]] = {t.name: [] for t in types}
     for k in range(INNER_FOLDS):
         train = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) != k]
         test = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) == k]
-        edges = _fit_edges(train, types, seed=k)
+        edges = _fit_edges(train, types, seed=k, parties=parties)
         for t in types:
             if t.name not in edges:
                 continue
             inner[t.name].append(edges[t.name])
-            rows, labels = _edge_rows(test, t.name)
+            rows, labels = _edge_rows(test, t.name, parties)
             oof[t.name][0].extend(edges[t.name].proba(rows))
             oof[t.name][1].extend(labels)
         tick(f"inner fold {k + 1}/{INNER_FOLDS}")
@@ -228,7 +260,7 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
         thresholds[t.name] = _best_threshold(calibrated, labels, sum(d.missed[t.name] for d in data))
     model = RelationModel(types=list(types), edge=edge, direction=_fit_direction(data, types),
                           status=_fit_status(data), thresholds=thresholds, calibration=calibration,
-                          patterns=list(patterns or []), info=dict(info or {}))
+                          patterns=list(patterns or []), info=dict(info or {}), party=party)
     tick("final model")
     return model
 

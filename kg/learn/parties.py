@@ -1,0 +1,106 @@
+"""Is a name a party to a deal in this document? A regression over how the document uses the name.
+
+Products, brands, programmes and places pass for organizations in the model's tags ("sales of X",
+"X titles", "OpenAI's platform X", "for X devices"); the way a document uses a name tells them
+apart better than the name itself. The party model is trained on the gold parties of the training
+passages (names of their candidates that are an end of a gold edge, against the other names), and
+its probability for each end of a pair becomes a feature of the edge model. In training that
+feature comes from party models that did not see the passage (:func:`cross_fit`), as it will be at
+prediction time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from spacy.tokens import Doc, Span
+
+from kg.learn.features import Features, _bucket
+
+_LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|ag|sa|se|nv|gmbh|group|holdings|limited|lp)\b\.?$",
+                    re.IGNORECASE)
+
+
+def name_features(doc: Doc, names: Iterable[str]) -> dict[str, Features]:
+    """Features of each canonical name over all its mentions in the document."""
+    wanted = set(names)
+    mentions: dict[str, list[Span]] = {n: [] for n in wanted}
+    refs: set[str] = set()
+    for s in doc.spans.get("kg_orgs", []):
+        if s.kb_id_ not in wanted:
+            continue
+        if s.label_ == "ORG":
+            mentions[s.kb_id_].append(s)
+        else:
+            refs.add(s.kb_id_)
+    counts: dict[str, int] = {}
+    for s in doc.spans.get("kg_orgs", []):
+        if s.label_ == "ORG":
+            counts[s.kb_id_] = counts.get(s.kb_id_, 0) + 1
+    most = max(counts.values(), default=1)
+    return {n: _features(n, spans, n in refs, len(spans) / most) for n, spans in mentions.items()}
+
+
+def _features(name: str, spans: list[Span], referred: bool, share: float) -> Features:
+    # mentions against the document's most named organization: a count alone would read every name of a
+    # short text as a name the article mentions only in passing
+    out: Features = {"bias": 1.0, "most_named" if share >= 1 else f"named_share{_bucket(share, (0.25, 0.5))}": 1.0}
+    words = name.split()
+    out[f"words{_bucket(len(words), (1, 2, 3))}"] = 1.0
+    if name.isupper():
+        out["all_caps"] = 1.0
+    if any(c.isdigit() for c in name):
+        out["digit"] = 1.0
+    if _LEGAL.search(name):
+        out["legal_suffix"] = 1.0
+    if referred:
+        out["referred_to"] = 1.0  # "the company", "it" resolve to it
+    labels = [s.root.ent_type_ or "none" for s in spans]
+    for label in set(labels):
+        out[f"ner={label}"] = 1.0
+    if labels:
+        out[f"ner_major={min(sorted(set(labels)), key=lambda x: -labels.count(x))}"] = 1.0
+    for s in spans:
+        out.update(_mention(s))
+    if spans and spans[0].sent.start == 0:
+        out["in_first_sentence"] = 1.0
+    return out
+
+
+def _mention(span: Span) -> Features:
+    """The word before a mention, the word after, and how it hangs from its head ("for X", "X titles")."""
+    doc, root = span.doc, span.root
+    prev = doc[span.start - 1].lower_ if span.start > 0 else "<s>"
+    nxt = doc[span.end].lower_ if span.end < len(doc) else "</s>"
+    out = {f"prev={prev}": 1.0, f"next={nxt}": 1.0, f"dep={root.dep_}": 1.0,
+           f"dep={root.dep_}:{root.head.lemma_.lower()}": 1.0}
+    if root.dep_ == "pobj":
+        out[f"pobj={root.head.head.lemma_.lower()}:{root.head.lower_}"] = 1.0
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.pos_ in {"VERB", "AUX"}:
+        out["subject"] = 1.0
+    if span.start >= 2 and doc[span.start - 1].lower_ in {"'s", "’s"}:
+        out["owned_by_name"] = 1.0  # "Acme's X"
+    return out
+
+
+def party_row(pa: float, pb: float) -> Features:
+    """The edge model's features from the party probabilities of a pair's two names."""
+    low = min(pa, pb)
+    return {"party_min": round(low, 4), "party_max": round(max(pa, pb), 4), f"party_low{_bucket(low, (0.2, 0.4))}": 1.0}
+
+
+def cross_fit(rows: list[Features], labels: list[int], groups: list[int], folds: int,
+              fit: Callable[[list[Features], list[int]], object | None], train: list[bool]) -> list[float]:
+    """Each row's party probability from a model fitted on the other groups' rows where ``train`` holds
+    (0.5 when no model could be fitted)."""
+    out = [0.5] * len(rows)
+    for k in range(folds):
+        use = [i for i, g in enumerate(groups) if g != k and train[i]]
+        model = fit([rows[i] for i in use], [labels[i] for i in use])
+        if model is None:
+            continue
+        for i, g in enumerate(groups):
+            if g == k:
+                out[i] = model.proba(rows[i])[model.classes[-1]]
+    return out
