@@ -115,12 +115,15 @@ def doc_candidates(doc: Doc, types: list[RelationType], rule_relations: list[dic
                 if not any(c.index == si for c in cand.contexts):
                     ma, mb = (x, y) if x.kb_id_ == a else (y, x)
                     cand.contexts.append(Context(sent, si, ma, mb, sent_terms, labels, {}, cross=True))
-    for cand in pairs.values():  # a pair named together in a sentence is read from its own sentences, and from
-        together = [c for c in cand.contexts if not c.cross]  # the next or last only for a deal term they lack
-        if together:                                           # where no third name has it ("A signed with B.
-            told = {label for c in together for label in c.labels}  # Under the deal, A gets exclusive rights.")
-            cand.contexts = together + [c for c in cand.contexts if c.cross and (c.labels & wanted) - told and {
-                s.kb_id_ for s in by_sent.get(c.index, [])} <= {cand.a, cand.b}]
+    # A pair named together in a sentence is read from its own sentences, and from the next or last one only
+    # for a deal term its own lack, where no third organization is named ("A signed a supply deal with B.
+    # Under it, A gets exclusive access."); "A ended C's exclusive deal. A signed with B." is not A-B exclusivity.
+    for cand in pairs.values():
+        together = [c for c in cand.contexts if not c.cross]
+        if together:
+            told = {label for c in together for label in c.labels}
+            cand.contexts = together + [c for c in cand.contexts if c.cross and (c.labels & wanted) - told
+                                        and {s.kb_id_ for s in by_sent.get(c.index, [])} <= {cand.a, cand.b}]
     return list(pairs.values())
 
 

@@ -132,3 +132,18 @@ def test_cli_train_and_cross_validate(tmp_path):
 def test_train_refuses_a_missing_gold_file(tmp_path):
     with pytest.raises(InputError, match="no such gold file"):
         train([tmp_path / "nope.jsonl"])
+
+
+def test_a_model_of_the_previous_format_loads_without_a_party_model(tmp_path):
+    import shutil
+
+    shutil.copytree(default_model_path(), tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "model.json").read_text())
+    weights = json.loads((tmp_path / "m" / "weights.json").read_text())
+    config["format"] = "kg-relations/3"
+    del weights["party"]
+    (tmp_path / "m" / "model.json").write_text(json.dumps(config))
+    (tmp_path / "m" / "weights.json").write_text(json.dumps(weights))
+    old, new = RelationModel.from_disk(tmp_path / "m"), RelationModel.from_disk(default_model_path())
+    assert old.party is None and new.party is not None
+    assert old.parties(object()) == {}
