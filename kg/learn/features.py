@@ -37,6 +37,13 @@ def _bucket(n: int, edges: Iterable[int]) -> str:
     return f">{edges[-1]}"
 
 
+def most_common_tag(spans: Iterable[Span]) -> str | None:
+    """The entity tag most of the mentions' heads carry ("none" for untagged); ties go to the alphabetically
+    first (no set order: it varies by process)."""
+    labels = [s.root.ent_type_ or "none" for s in spans]
+    return min(sorted(set(labels)), key=lambda x: -labels.count(x)) if labels else None
+
+
 def _word(tok: Token) -> str:
     return tok.lemma_.lower() if tok.lemma_ else tok.lower_
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from kg.learn.candidates import Context, PairCandidate
-from kg.learn.features import Features, _bucket, _nearest_term, _word, context_features, cues, dependency_path
+from kg.learn.features import (Features, _bucket, _nearest_term, _word, context_features, cues, dependency_path,
+                               most_common_tag)
 from kg.nlp.relations import TRIGGER_STATUS_KEY
 from kg.nlp.syntax import clause_verb, sentence_ents
 
@@ -35,9 +36,9 @@ def endpoints(cand: PairCandidate) -> Features:
     out: Features = {}
     for name in (cand.a, cand.b):
         spans = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_ == name and s.label_ == "ORG"]
-        labels = [s.root.ent_type_ or "none" for s in spans]
-        if labels:  # the most frequent tag; ties go to the alphabetically first (no set order: it varies by process)
-            out[f"end_ner={min(sorted(set(labels)), key=lambda x: -labels.count(x))}"] = 1.0
+        tag = most_common_tag(spans)
+        if tag:
+            out[f"end_ner={tag}"] = 1.0
         if len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and all(
                 s.root.ent_type_ == "PERSON" for s in spans):
             out["end_person_like"] = 1.0

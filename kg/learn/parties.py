@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span
 
-from kg.learn.features import Features, _bucket
+from kg.learn.features import Features, _bucket, most_common_tag
 
 _LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|ag|sa|se|nv|gmbh|group|holdings|limited|lp)\b\.?$",
                     re.IGNORECASE)
@@ -24,22 +24,15 @@ _LEGAL = re.compile(r"\b(inc|corp|corporation|co|ltd|llc|plc|ag|sa|se|nv|gmbh|gr
 
 def name_features(doc: Doc, names: Iterable[str]) -> dict[str, Features]:
     """Features of each canonical name over all its mentions in the document."""
-    wanted = set(names)
-    mentions: dict[str, list[Span]] = {n: [] for n in wanted}
+    mentions: dict[str, list[Span]] = {}
     refs: set[str] = set()
     for s in doc.spans.get("kg_orgs", []):
-        if s.kb_id_ not in wanted:
-            continue
         if s.label_ == "ORG":
-            mentions[s.kb_id_].append(s)
+            mentions.setdefault(s.kb_id_, []).append(s)
         else:
             refs.add(s.kb_id_)
-    counts: dict[str, int] = {}
-    for s in doc.spans.get("kg_orgs", []):
-        if s.label_ == "ORG":
-            counts[s.kb_id_] = counts.get(s.kb_id_, 0) + 1
-    most = max(counts.values(), default=1)
-    return {n: _features(n, spans, n in refs, len(spans) / most) for n, spans in mentions.items()}
+    most = max(map(len, mentions.values()), default=1)
+    return {n: _features(n, mentions.get(n, []), n in refs, len(mentions.get(n, [])) / most) for n in set(names)}
 
 
 def _features(name: str, spans: list[Span], referred: bool, share: float) -> Features:
@@ -56,11 +49,11 @@ def _features(name: str, spans: list[Span], referred: bool, share: float) -> Fea
         out["legal_suffix"] = 1.0
     if referred:
         out["referred_to"] = 1.0  # "the company", "it" resolve to it
-    labels = [s.root.ent_type_ or "none" for s in spans]
-    for label in set(labels):
+    for label in {s.root.ent_type_ or "none" for s in spans}:
         out[f"ner={label}"] = 1.0
-    if labels:
-        out[f"ner_major={min(sorted(set(labels)), key=lambda x: -labels.count(x))}"] = 1.0
+    tag = most_common_tag(spans)
+    if tag:
+        out[f"ner_major={tag}"] = 1.0
     for s in spans:
         out.update(_mention(s))
     if spans and spans[0].sent.start == 0:

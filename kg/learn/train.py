@@ -114,8 +114,9 @@ def _edge_rows(data: Iterable[PassageData], name: str, parties: dict) -> tuple[l
 def _fit_parties(data: list[PassageData]) -> tuple[Linear | None, dict[int, Features]]:
     """The party model on every name of the passages that have gold edges (trap passages say nothing of who
     would be a party), and each candidate's party features from the models that did not see its passage."""
+    ends = {id(d): _ends(d) for d in data}
     keys = [(d, name) for d in data for name in sorted(d.parties)]
-    rows = [_ends(d)[name] for d, name in keys]
+    rows = [ends[id(d)][name] for d, name in keys]
     labels = [d.parties[name] for d, name in keys]
     groups = [fold_of(d.passage.id, INNER_FOLDS) for d, _ in keys]
     train = [bool(d.passage.relations) for d, _ in keys]

@@ -20,8 +20,7 @@ def test_a_name_used_as_a_product_is_described_by_its_use(nlp):
               "Keldar Capital will pay $100 million.")
     feats = name_features(doc, {s.kb_id_ for s in doc.spans["kg_orgs"]})
     assert feats["Keldar Capital"].get("subject")
-    if "Zentrix" in feats:  # the small model may not tag it at all
-        assert feats["Zentrix"].get("pobj=sale:of") and not feats["Zentrix"].get("subject")
+    assert feats["Zentrix"].get("pobj=sale:of") and not feats["Zentrix"].get("subject")
 
 
 def test_every_candidate_carries_the_features_of_both_names(nlp):
@@ -53,14 +52,9 @@ def test_the_party_row_orders_the_two_probabilities():
 def test_the_shipped_model_has_a_party_model_that_tells_a_company_from_a_product(nlp):
     model = RelationModel.from_disk(default_model_path())
     assert model.party is not None
-    doc = nlp("Orbis Motors signed a partnership with Keldar Energy to sell cars. Orbis Motors will buy "
-              "batteries from Keldar Energy for its Tarvo models, and Tarvo sales will rise.")
-    items = prepare_doc(doc, model.types)
-    feats = {}
-    for item in items:
-        feats.setdefault(item.a, item.ends[0])
-        feats.setdefault(item.b, item.ends[1])
+    doc = nlp("Orbis Pharma sold Keldar Capital a royalty on sales of Zentrix, its migraine tablet. "
+              "Keldar Capital will pay $100 million to Orbis Pharma.")
+    feats = name_features(doc, {s.kb_id_ for s in doc.spans["kg_orgs"]})
     p = {name: model.party.proba(f)[model.party.classes[-1]] for name, f in feats.items()}
-    assert p["Orbis Motors"] > 0.5 and p["Keldar Energy"] > 0.5, p
-    if "Tarvo" in p:
-        assert p["Tarvo"] < min(p["Orbis Motors"], p["Keldar Energy"]), p
+    assert p["Orbis Pharma"] > 0.5 and p["Keldar Capital"] > 0.5, p
+    assert p["Zentrix"] < 0.5, p
