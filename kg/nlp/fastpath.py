@@ -28,6 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
+from kg.nlp.fastattrs import faster
+from kg.nlp.fastmatch import install as install_windowed_matcher
 from kg.nlp.model import DEAL_TERMS_KEY, add_kg_components, line_breaks, load_model
 from kg.nlp.orgshapes import ORG_LIKE, cased_words, is_camel_name, tokens_with
 from kg.nlp.references import PRONOUNS as _PRONOUNS
@@ -78,7 +80,8 @@ class CandidateParser:
         # en_core_web_md (the default) sees 4 neighbours (MaxoutWindowEncoder depth 4 x window 1;
         # md's static vectors are per token), so with 4 the tags and arcs inside equal the full-document ones
         self.pad = pad
-        self.procs = [nlp.get_pipe(n) for n in components]
+        # the attribute ruler and lemmatizer as exact, faster equivalents (kg.nlp.fastattrs)
+        self.procs = faster([nlp.get_pipe(n) for n in components], components)
         self.context_before = context_before
         self.context_after = context_after
         self.root, self.dep = self.vocab.strings.add("ROOT"), self.vocab.strings.add("dep")
@@ -287,6 +290,7 @@ def build_pipeline(model: str | None = None, *, extra_patterns: list[dict] | Non
     ruler = nlp.get_pipe("kg_deal_terms")
     patterns = ruler.patterns
     ruler.clear()
+    install_windowed_matcher(ruler)
     ruler.add_patterns(as_phrases(expand_patterns(patterns), nlp))
     labels = set(TRIGGER_LABELS) | set(trigger_labels)
     nlp.add_pipe("kg_candidate_parse", before="kg_orgs",
