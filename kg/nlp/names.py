@@ -22,6 +22,7 @@ _TRAILING_PUNCT = re.compile(r"[\s.,;:!?\"'’”)\]]+$")
 _LEADING_PUNCT = re.compile(r"^[\s\"'“‘(\[\-–—]+")
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called for the same names again and again
 def clean_name(text: str) -> str:
     """Strip a leading "the", a trailing possessive and surrounding punctuation.
 
@@ -51,6 +52,7 @@ GENERIC_FIRST_WORDS: frozenset[str] = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called for the same names again and again
 def strip_legal_suffix(name: str) -> str:
     """Drop trailing legal-form words ("Inc.", "Corp", "plc", ...) and a lone industry word, keeping one word.
 
@@ -86,6 +88,7 @@ def _is_place_word(word: str) -> bool:
     return is_place(word)
 
 
+@lru_cache(maxsize=1 << 16)  # pure and called for the same names again and again
 def entity_key(name: str) -> str:
     """The comparison key of an organization name: cleaned, suffix-free, case-folded.
 

@@ -160,7 +160,8 @@ def _common_words(doc: Doc, candidates: list[tuple[Span, str]]) -> set[str]:
     lower = {doc[i].lower_ for i in tokens_with(doc, {span[0].lower_ for span in single})
              if doc[i].is_alpha and not doc[i].is_sent_start}
     words = {entity_key(span.text) for span in single if span[0].lower_ in lower}
-    return words - {entity_key(span.text) for span, _ in candidates if _acts_as_company(span) or _in_deal_sentence(span)}
+    return words - {key for span, _ in candidates if (key := entity_key(span.text)) in words
+                    and (_acts_as_company(span) or _in_deal_sentence(span))}
 
 
 def _numeric_name(tok) -> bool:

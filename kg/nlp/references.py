@@ -6,6 +6,8 @@ organization) whose ``kb_id_`` is the canonical name it points to.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import LOWER, TAG
 from spacy.tokens import Doc, Span
 
 from kg.nlp.syntax import doc_text
@@ -23,7 +25,7 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
         name_tokens.update(range(s.start, s.end))
     text = doc_text(doc)
     candidates = [s for s in names if not is_source(s)]
-    for tok in doc:
+    for tok in (doc[i] for i in _maybe_references(doc, descriptor_nouns)):
         if tok.i in name_tokens:
             continue
         span = None
@@ -43,6 +45,15 @@ def reference_spans(doc: Doc, names: list[Span], descriptor_nouns: frozenset[str
             ref.kb_id_ = target.kb_id_  # names carry their canonical name before references are resolved
             refs.append(ref)
     return refs
+
+def _maybe_references(doc: Doc, descriptor_nouns: frozenset[str]) -> list[int]:
+    """Indices of the tokens the loop of :func:`reference_spans` can use: a pronoun, a descriptor, a plural noun."""
+    strings = doc.vocab.strings
+    words = numpy.array([strings[w] for w in PRONOUNS | descriptor_nouns if w in strings], dtype=numpy.uint64)
+    arr = doc.to_array([LOWER, TAG])
+    plural = numpy.array([strings.add("NNS"), strings.add("NNPS")], dtype=numpy.uint64)
+    return numpy.flatnonzero(numpy.isin(arr[:, 0], words) | numpy.isin(arr[:, 1], plural)).tolist()
+
 
 def plural_reference(doc: Doc, head, names: list[Span]) -> list[Span]:
     """"the two companies", "both firms": the last two organizations named together."""
