@@ -134,6 +134,8 @@ class RelationModel:
     patterns: list[dict] = field(default_factory=list)
     info: dict = field(default_factory=dict)
     party: Linear | None = None  # is a name a party here (kg.learn.parties); its probabilities feed the edge models
+    # an edge joins two parties: no edge whose less likely end the party model puts below this
+    party_gate: float = 0.0
 
     def type(self, name: str) -> RelationType:
         return next(t for t in self.types if t.name == name)
@@ -144,6 +146,10 @@ class RelationModel:
             return {}
         pa, pb = (self.party.proba(f)[self.party.classes[-1]] for f in item.ends)
         return party_row(pa, pb)
+
+    def gated(self, row: Features) -> bool:
+        """Is a pair with these party features (:meth:`parties`) kept out: an end that is likely no party?"""
+        return self.party is not None and row.get("party_min", 1.0) < self.party_gate
 
     def to_disk(self, path: str | Path) -> Path:
         """Write the model directory (``model.json``, ``weights.json``, ``forest-N.npy``, ``patterns.jsonl``)."""
@@ -156,6 +162,7 @@ class RelationModel:
             "calibration": {k: {"xs": [_r(x) for x in c.xs], "ys": [_r(y) for y in c.ys]}
                             for k, c in sorted(self.calibration.items())},
             "info": self.info,
+            "party_gate": _r(self.party_gate),
         }
         for stale in path.glob("forest-*.npy"):
             stale.unlink()
@@ -204,6 +211,7 @@ class RelationModel:
                 patterns=patterns,
                 info=config.get("info", {}),
                 party=Linear.from_dict(weights["party"]) if weights.get("party") else None,
+                party_gate=float(config.get("party_gate", 0.0)),
             )
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{path}: damaged kg relation model ({exc!r}); retrain it with `kg train`") from exc

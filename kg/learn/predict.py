@@ -81,7 +81,7 @@ def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: fl
     probs: dict[tuple[int, str], float] = {}
     parties = [model.parties(item) for item in items]
     for name, edge in model.edge.items():
-        which = [i for i, item in enumerate(items) if name in item.types]
+        which = [i for i, item in enumerate(items) if name in item.types and not model.gated(parties[i])]
         rows = [{**items[i].pair[name], **parties[i]} for i in which]
         probs.update(zip(((i, name) for i in which), edge.proba(rows)))
     for i, item in enumerate(items):

@@ -24,6 +24,9 @@ from kg.models import DocResult
 
 C = 0.3  # inverse regularization strength of every logistic regression (chosen by cross-validation on dev: 0.03-3)
 INNER_FOLDS = 5
+# An edge joins two parties of a deal: a candidate whose less likely end the party model (kg.learn.parties)
+# puts below this is no edge. Cross-validated on dev (3 fold assignments, thresholds re-chosen): see README.
+PARTY_GATE = 0.4
 
 
 @dataclass
@@ -238,6 +241,7 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
     party, parties = _fit_parties(data)
     oof: dict[str, tuple[list[float], list[int]]] = {t.name: ([], []) for t in types}
     inner: dict[str, list[EdgeModel]] = {t.name: [] for t in types}
+    gated = {t.name: 0 for t in types}  # gold edges the party gate keeps out: misses, for the threshold
     for k in range(INNER_FOLDS):
         train = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) != k]
         test = [d for d in data if fold_of(d.passage.id, INNER_FOLDS) == k]
@@ -247,8 +251,10 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
                 continue
             inner[t.name].append(edges[t.name])
             rows, labels = _edge_rows(test, t.name, parties)
-            oof[t.name][0].extend(edges[t.name].proba(rows))
-            oof[t.name][1].extend(labels)
+            keep = [i for i, row in enumerate(rows) if party is None or row.get("party_min", 1.0) >= PARTY_GATE]
+            gated[t.name] += sum(labels[i] for i in range(len(rows))) - sum(labels[i] for i in keep)
+            oof[t.name][0].extend(edges[t.name].proba([rows[i] for i in keep]))
+            oof[t.name][1].extend(labels[i] for i in keep)
         tick(f"inner fold {k + 1}/{INNER_FOLDS}")
     calibration, thresholds, edge = {}, {}, {}
     for t in types:
@@ -258,10 +264,11 @@ def fit(data: list[PassageData], types: list[RelationType], *, patterns: list[di
         probs, labels = oof[t.name]
         calibration[t.name] = _fit_calibration(probs, labels)
         calibrated = [calibration[t.name](p) for p in probs]
-        thresholds[t.name] = _best_threshold(calibrated, labels, sum(d.missed[t.name] for d in data))
+        thresholds[t.name] = _best_threshold(calibrated, labels, sum(d.missed[t.name] for d in data) + gated[t.name])
     model = RelationModel(types=list(types), edge=edge, direction=_fit_direction(data, types),
                           status=_fit_status(data), thresholds=thresholds, calibration=calibration,
-                          patterns=list(patterns or []), info=dict(info or {}), party=party)
+                          patterns=list(patterns or []), info=dict(info or {}), party=party,
+                          party_gate=PARTY_GATE if party is not None else 0.0)
     tick("final model")
     return model
 

@@ -58,3 +58,23 @@ def test_the_shipped_model_has_a_party_model_that_tells_a_company_from_a_product
     p = {name: model.party.proba(f)[model.party.classes[-1]] for name, f in feats.items()}
     assert p["Orbis Pharma"] > 0.5 and p["Keldar Capital"] > 0.5, p
     assert p["Zentrix"] < 0.5, p
+
+
+def test_the_party_gate_keeps_out_pairs_with_an_unlikely_end(nlp, tmp_path):
+    import dataclasses
+
+    from kg.learn.predict import score_prepared
+
+    model = RelationModel.from_disk(default_model_path())
+    assert model.party is not None and 0 < model.party_gate < 1
+    doc = nlp("Orbis Motors signed a supply partnership with Keldar Mining on Monday.")
+    items = prepare_doc(doc, model.types)
+    lows = [model.parties(item)["party_min"] for item in items]
+    open_gate = dataclasses.replace(model, party_gate=0.0)
+    found = score_prepared(open_gate, items)
+    assert found  # an edge without the gate ...
+    shut = dataclasses.replace(model, party_gate=min(lows) + 1e-6)
+    assert len(score_prepared(shut, items)) < len(found)  # ... and none whose lower end is under it
+    # the gate is part of the model directory
+    again = RelationModel.from_disk(dataclasses.replace(model, party_gate=0.123).to_disk(tmp_path / "m"))
+    assert again.party_gate == 0.123
