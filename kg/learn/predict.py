@@ -124,10 +124,19 @@ def _same_edge(x: tuple[str, str], y: tuple[str, str]) -> bool:
 
 
 def _direction(model: RelationModel, name: str, item: Prepared) -> tuple[str, str]:
+    """Source and target of a directed edge: the rules' reading where a rule found the pair (they read who
+    pays from the sentence's syntax: "X pays Y", "payments from X to Y"), else the direction model's.
+
+    The model reads every sentence of the type at once, so "Y no longer pays X" beside "X's payments to Y
+    continue" pulls it both ways; deferring to the rule where there is one raised cross-validated revenue-share F1
+    with kg's own passages from 0.48 / 0.50 / 0.41 to 0.61 / 0.63 / 0.55 on three fold splits (dev alone:
+    the same), see README.
+    """
     clf = model.direction.get(name)
+    ruled = item.rule_source.get(name)
+    if clf is None or ruled is not None:
+        return (item.a, item.b) if (ruled or item.a) == item.a else (item.b, item.a)
     fa, fb = item.direction[name]
-    if clf is None:
-        return (item.a, item.b) if item.rule_source.get(name, item.a) == item.a else (item.b, item.a)
     pa, pb = (clf.proba(f)[clf.classes[-1]] for f in (fa, fb))
     return (item.a, item.b) if pa >= pb else (item.b, item.a)
 

@@ -168,3 +168,23 @@ def test_a_denied_deal_word_is_told_to_the_scorer():
         doc = nlp(text)
         term = next(t for t in doc.spans["deal_terms"] if t.label_ == "EXCLUSIVE")
         assert _negated(term) is denied, text
+
+
+def test_a_rules_reading_of_who_pays_decides_the_direction_and_the_model_decides_without_one():
+    from types import SimpleNamespace
+
+    from kg.learn.predict import _direction
+
+    class PrefersSecondName:  # a direction model that calls the pair's second name the source
+        classes = [0, 1]
+
+        def proba(self, features):
+            return {0: 0.1, 1: 0.9} if features.get("is_b") else {0: 0.9, 1: 0.1}
+
+    model = SimpleNamespace(direction={"revenue-share-capped": PrefersSecondName()})
+    features = ({"is_b": 0.0}, {"is_b": 1.0})
+    ruled = SimpleNamespace(a="Acme Corp", b="Globex Inc", rule_source={"revenue-share-capped": "Acme Corp"},
+                            direction={"revenue-share-capped": features})
+    unruled = SimpleNamespace(a="Acme Corp", b="Globex Inc", rule_source={}, direction={"revenue-share-capped": features})
+    assert _direction(model, "revenue-share-capped", ruled) == ("Acme Corp", "Globex Inc")
+    assert _direction(model, "revenue-share-capped", unruled) == ("Globex Inc", "Acme Corp")
