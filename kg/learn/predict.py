@@ -98,7 +98,7 @@ def score_prepared(model: RelationModel, items: list[Prepared], *, threshold: fl
                 source, target = _direction(model, name, item)
             status = _status(model, item.status[name])
             evidence = [{**ev, "status": status, "confidence": round(p, 3)} for ev in item.evidence[name]]
-            attrs = item.attrs[name] if item.rule_source.get(name, source) == source else {}
+            attrs = item.attrs[name]  # the rules' reading, and the direction follows theirs where they found the pair
             out.append({"type": name, "source": source, "target": target, "status": status, "attrs": attrs,
                         "confidence": round(p, 3), "evidence": evidence})
     return _one_per_party(out)
@@ -127,10 +127,10 @@ def _direction(model: RelationModel, name: str, item: Prepared) -> tuple[str, st
     """Source and target of a directed edge: the rules' reading where a rule found the pair (they read who
     pays from the sentence's syntax: "X pays Y", "payments from X to Y"), else the direction model's.
 
-    The model reads every sentence of the type at once, so "Y no longer pays X" beside "X's payments to Y
-    continue" pulls it both ways; deferring to the rule where there is one raised cross-validated revenue-share F1
-    with kg's own passages from 0.48 / 0.50 / 0.41 to 0.61 / 0.63 / 0.55 on three fold splits (dev alone:
-    the same), see README.
+    The model reads every sentence of the type at once, so "Y no longer pays X" beside "X's payments to
+    Y continue" pulls it both ways; deferring to the rule where there is one raised cross-validated
+    revenue-share F1 with kg's own passages from 0.48 / 0.50 / 0.41 to 0.61 / 0.63 / 0.55 on three fold
+    splits (dev alone: the same), see README.
     """
     clf = model.direction.get(name)
     ruled = item.rule_source.get(name)
