@@ -28,6 +28,7 @@ def eval_(
     types: TypesOpt = None,
     patterns: PatternsOpt = None,
     also: Annotated[Optional[list[Path]], typer.Option("--also", help="With --cv: gold files added to every fold's training, never scored (your own passages).")] = None,
+    splits: Annotated[int, typer.Option("--splits", min=1, help="With --cv: run N fold assignments (the fold hash salted) and report each and their mean; the main table is the first's.")] = 1,
 ) -> None:
     """Extract from GOLD's passages and score per type: precision, recall, F1, status and attribute accuracy.
 
@@ -43,7 +44,7 @@ def eval_(
 
         with _progress() as progress:
             cv_report = cross_validate([gold], cv, types=types, patterns=patterns, model=model, also=also or [],
-                                       progress=_stages(progress))
+                                       splits=splits, progress=_stages(progress))
         report = cv_report.report
         data = cv_report.to_dict()
         if plot is not None:
@@ -94,6 +95,8 @@ def eval_(
         console.print(t)
         if plot is not None:
             console.print(f"wrote {plot}")
+        if "splits" in data:
+            _print_splits(data["splits"], data["splits_mean"])
         sc = data["scores"]
         per_type = " · ".join(f"{k} {v['f1']:.3f}" for k, v in sc.items() if k != "overall" and v["tp"] + v["fn"])
         console.print(f"{cv}-fold CV: F1 {sc['overall']['f1']:.3f} (P {sc['overall']['precision']:.3f}, "
@@ -126,6 +129,20 @@ def train(
     for rt in trained.types:
         t.add_row(rt.name, str(s["edges"][rt.name]), str(s["edges_without_candidate"][rt.name]),
                   f"{trained.thresholds.get(rt.name, 0.5):.3f}" if rt.name in trained.edge else "not learned")
+    console.print(t)
+
+
+def _print_splits(splits: list[dict], mean: dict) -> None:
+    names = sorted(mean["types"])
+    t = Table(title="fold assignments (the fold hash salted)")
+    for col in ("salt", "F1", "precision", "recall", *names, "status", "endpoint precision"):
+        t.add_column(col, justify="right")
+    keys = ("f1", "precision", "recall")
+    for s in splits:
+        t.add_row(repr(s["salt"]), *(f"{s[k]:.3f}" for k in keys), *(f"{s['types'].get(n, 0.0):.3f}" for n in names),
+                  f"{s['status_accuracy']:.3f}", f"{s['endpoint_precision']:.3f}")
+    t.add_row("mean", *(f"{mean[k]['mean']:.3f}" for k in keys), *(f"{mean['types'][n]['mean']:.3f}" for n in names),
+              f"{mean['status_accuracy']['mean']:.3f}", f"{mean['endpoint_precision']['mean']:.3f}")
     console.print(t)
 
 

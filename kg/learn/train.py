@@ -41,13 +41,16 @@ class PassageData:
     parties: dict[str, int] = field(default_factory=dict)  # candidate name -> 1 when it is an end of a gold edge
 
 
-def fold_of(passage_id: str, k: int) -> int:
-    """The fold of a passage: a hash of its id, so folds do not depend on file order.
+def fold_of(passage_id: str, k: int, salt: str = "") -> int:
+    """The fold of a passage: a hash of its id (after ``salt``, which gives another fold assignment), so
+    folds do not depend on file order.
 
     >>> fold_of("dev-001", 5) == fold_of("dev-001", 5)
     True
+    >>> len({tuple(fold_of(f"p{i}", 5, salt) for i in range(20)) for salt in ("", "a", "b")})
+    3
     """
-    return int(hashlib.sha1(passage_id.encode("utf-8")).hexdigest(), 16) % k
+    return int(hashlib.sha1((salt + passage_id).encode("utf-8")).hexdigest(), 16) % k
 
 
 def label_passage(passage: Passage, result: DocResult, items: list[Prepared], types: list[RelationType]) -> PassageData:

@@ -127,6 +127,41 @@ def test_cli_train_and_cross_validate(tmp_path):
     assert data["cv_folds"] == 3 and 0 < data["candidate_recall"] <= 1
     assert data["scores"]["supplies"]["tp"] > 0 and {"bin", "edges", "precision"} <= set(data["reliability"][0])
     assert plot.read_bytes().startswith(b"\x89PNG")
+    res = runner.invoke(app, ["eval", str(SUPPLIES / "train.jsonl"), "--cv", "2", "--splits", "2", *args])
+    assert res.exit_code == 0, res.output
+    assert "fold assignments" in res.output and "'a'" in res.output and "mean" in res.output
+
+
+def test_several_fold_assignments_train_on_other_partitions_and_report_each(monkeypatch):
+    from kg.learn import run
+
+    trained_on = []
+    real_fit = run.fit
+
+    def recording_fit(data, *args, **kwargs):
+        trained_on.append(frozenset(d.passage.id for d in data))
+        return real_fit(data, *args, **kwargs)
+
+    monkeypatch.setattr(run, "fit", recording_fit)
+    args = {"types": SUPPLIES / "types.toml", "patterns": SUPPLIES / "patterns.jsonl"}
+    report = run.cross_validate([SUPPLIES / "train.jsonl"], 3, splits=2, **args).to_dict()
+    assert len(trained_on) == 6
+    first, second = set(trained_on[:3]), set(trained_on[3:])
+    assert first != second  # the second assignment holds out other passages
+    assert [s["salt"] for s in report["splits"]] == ["", "a"]
+    assert report["splits"][0]["f1"] == report["scores"]["overall"]["f1"]
+    f1s = [s["f1"] for s in report["splits"]]
+    assert report["splits_mean"]["f1"] == {"mean": round(sum(f1s) / 2, 4), "min": min(f1s), "max": max(f1s)}
+    assert "supplies" in report["splits_mean"]["types"]
+    with pytest.raises(InputError, match="--splits 11"):
+        run.cross_validate([SUPPLIES / "train.jsonl"], 3, splits=11, **args)
+
+
+def test_one_fold_assignment_reports_no_splits():
+    from kg.learn import run
+
+    args = {"types": SUPPLIES / "types.toml", "patterns": SUPPLIES / "patterns.jsonl"}
+    assert "splits" not in run.cross_validate([SUPPLIES / "train.jsonl"], 2, **args).to_dict()
 
 
 def test_train_refuses_a_missing_gold_file(tmp_path):
