@@ -133,16 +133,15 @@ def train(
 
 
 def _print_splits(splits: list[dict], mean: dict) -> None:
+    from kg.learn.run import SPLIT_KEYS
+
     names = sorted(mean["types"])
     t = Table(title="fold assignments (the fold hash salted)")
-    for col in ("salt", "F1", "precision", "recall", *names, "status", "endpoint precision"):
+    for col in ("salt", *(k.replace("_", " ") for k in SPLIT_KEYS), *names):
         t.add_column(col, justify="right")
-    keys = ("f1", "precision", "recall")
     for s in splits:
-        t.add_row(repr(s["salt"]), *(f"{s[k]:.3f}" for k in keys), *(f"{s['types'].get(n, 0.0):.3f}" for n in names),
-                  f"{s['status_accuracy']:.3f}", f"{s['endpoint_precision']:.3f}")
-    t.add_row("mean", *(f"{mean[k]['mean']:.3f}" for k in keys), *(f"{mean['types'][n]['mean']:.3f}" for n in names),
-              f"{mean['status_accuracy']['mean']:.3f}", f"{mean['endpoint_precision']['mean']:.3f}")
+        t.add_row(repr(s["salt"]), *(f"{s[k]:.3f}" for k in SPLIT_KEYS), *(f"{s['types'].get(n, 0.0):.3f}" for n in names))
+    t.add_row("mean", *(f"{mean[k]['mean']:.3f}" for k in SPLIT_KEYS), *(f"{mean['types'][n]['mean']:.3f}" for n in names))
     console.print(t)
 
 

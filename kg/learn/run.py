@@ -138,9 +138,8 @@ def split_figures(report: Report, salt: str) -> dict:
     """The headline figures of one fold assignment: overall and per-type F1, precision, recall, status, endpoints."""
     d = report.to_dict()
     scores = d["scores"]
-    return {"salt": salt, "f1": scores["overall"]["f1"], "precision": scores["overall"]["precision"],
-            "recall": scores["overall"]["recall"], "status_accuracy": d["status_accuracy"],
-            "endpoint_precision": d["endpoint_precision"],
+    figures = {**scores["overall"], **d}
+    return {"salt": salt, **{key: figures[key] for key in SPLIT_KEYS},
             "types": {t: s["f1"] for t, s in scores.items() if t != "overall" and s["tp"] + s["fn"]}}
 
 
@@ -187,27 +186,29 @@ def cross_validate(gold: Iterable[str | Path], k: int = 5, *, types: str | Path 
     if {d.passage.id for d in always} & {d.passage.id for d in data}:
         raise InputError("the extra training passages share ids with the scored ones; give every passage its own id")
     symmetric = {t.name for t in rtypes if t.symmetric}
-    runs = []
+    reports: list[Report] = []
+    everything: dict[str, DocResult] = {}  # the first assignment's, every candidate kept
+    thresholds: list[dict[str, float]] = []  # the first assignment's folds'
     for n, salt in enumerate(SPLIT_SALTS[:splits]):
-        results, everything, thresholds = {}, {}, []
+        results: dict[str, DocResult] = {}
         for fold in range(k):
             train_part = [d for d in data if fold_of(d.passage.id, k, salt) != fold] + always
             test_part = [d for d in data if fold_of(d.passage.id, k, salt) == fold]
             fold_model = fit(train_part, rtypes, patterns=extra)
-            thresholds.append(dict(fold_model.thresholds))
             for d in test_part:
                 results[d.passage.id] = predict_passage(fold_model, d)
-                if n == 0:
-                    everything[d.passage.id] = predict_passage(fold_model, d, threshold=0.0)
+            if n == 0:
+                thresholds.append(dict(fold_model.thresholds))
+                everything.update((d.passage.id, predict_passage(fold_model, d, threshold=0.0)) for d in test_part)
             if progress:
                 progress("folds", n * k + fold + 1, splits * k)
-        runs.append((score(passages, results, symmetric=symmetric), everything, thresholds))
-    report, everything, thresholds = runs[0]
+        reports.append(score(passages, results, symmetric=symmetric))
+    report = reports[0]
     found = sum(len(d.gold) for d in data)
     gold_total = found + sum(sum(d.missed.values()) for d in data)
     return CVReport(report, k, round(found / gold_total, 4) if gold_total else 0.0, reliability(report), thresholds,
                     score(passages, everything, symmetric=symmetric),
-                    [split_figures(r, salt) for (r, _, _), salt in zip(runs, SPLIT_SALTS)])
+                    [split_figures(r, salt) for r, salt in zip(reports, SPLIT_SALTS)])
 
 
 def predict_passage(model: RelationModel, data: PassageData, threshold: float | None = None) -> DocResult:
