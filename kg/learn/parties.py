@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+import numpy as np
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from kg.learn.features import Features, _bucket, most_common_tag
 
@@ -32,7 +34,9 @@ def name_features(doc: Doc, names: Iterable[str]) -> dict[str, Features]:
         else:
             refs.add(s.kb_id_)
     most = max(map(len, mentions.values()), default=1)
-    return {n: _features(n, mentions.get(n, []), n in refs, len(mentions.get(n, [])) / most) for n in set(names)}
+    kinds = kind_vectors(doc.vocab)
+    return {n: {**_features(n, mentions.get(n, []), n in refs, len(mentions.get(n, [])) / most),
+                **kind_features(mentions.get(n, []), kinds)} for n in set(names)}
 
 
 def _features(name: str, spans: list[Span], referred: bool, share: float) -> Features:
@@ -59,6 +63,38 @@ def _features(name: str, spans: list[Span], referred: bool, share: float) -> Fea
     if spans and spans[0].sent.start == 0:
         out["in_first_sentence"] = 1.0
     return out
+
+
+# Words for kinds of things a name can be. A name's word vectors near "phone" or "city" rather than
+# "company" say it is likely a product or a place; the party model learns how much each kind counts.
+# General words, chosen before looking at any passage; a pipeline without word vectors (the small
+# model) gives every name "no_vector".
+KINDS = ("company", "bank", "startup", "product", "software", "app", "device", "phone", "drug", "game", "brand",
+         "service", "chip", "person", "city", "country", "team", "league", "government", "program")
+
+
+def kind_vectors(vocab: Vocab) -> dict[str, np.ndarray]:
+    """Unit vectors of the kind words that the pipeline's vectors know."""
+    out = {}
+    for kind in KINDS:
+        v = vocab.get_vector(kind)
+        n = float(np.linalg.norm(v))
+        if n > 0:
+            out[kind] = v / n
+    return out
+
+
+def kind_features(spans: list[Span], kinds: dict[str, np.ndarray]) -> Features:
+    """Cosine of the name's first mention (its words' summed vectors) to each kind word, and the nearest kind."""
+    if not spans:
+        return {}
+    words = [t.vector for t in spans[0] if t.has_vector and not t.is_punct]
+    v = np.sum(words, axis=0) if words else None
+    n = float(np.linalg.norm(v)) if words else 0.0
+    if not kinds or n == 0:
+        return {"no_vector": 1.0}
+    sims = {k: float(v @ kv) / n for k, kv in kinds.items()}
+    return {**{f"kind_sim={k}": round(s, 3) for k, s in sims.items()}, f"kind={max(sims, key=sims.get)}": 1.0}
 
 
 def _mention(span: Span) -> Features:

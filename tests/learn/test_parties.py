@@ -78,3 +78,20 @@ def test_the_party_gate_keeps_out_pairs_with_an_unlikely_end(nlp, tmp_path):
     # the gate is part of the model directory
     again = RelationModel.from_disk(dataclasses.replace(model, party_gate=0.123).to_disk(tmp_path / "m"))
     assert again.party_gate == 0.123
+
+
+def test_a_name_is_placed_near_the_kind_of_thing_its_words_mean(nlp):
+    import spacy
+
+    from kg.learn.parties import kind_features, kind_vectors
+
+    doc = nlp("Northwind Bank and the city of Paris backed a new phone.")
+    kinds = kind_vectors(nlp.vocab)
+    bank, place = kind_features([doc[0:2]], kinds), kind_features([doc[6:7]], kinds)
+    assert bank.get("kind=bank") and place.get("kind=city")
+    assert bank["kind_sim=bank"] > place["kind_sim=bank"] and place["kind_sim=city"] > bank["kind_sim=city"]
+    # a pipeline without word vectors says so instead of guessing
+    blank = spacy.blank("en")
+    assert kind_features([blank("Acme")[0:1]], kind_vectors(blank.vocab)) == {"no_vector": 1.0}
+    feats = name_features(doc, {s.kb_id_ for s in doc.spans["kg_orgs"]})
+    assert any(k.startswith("kind_sim=") for f in feats.values() for k in f)
