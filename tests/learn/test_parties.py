@@ -95,3 +95,12 @@ def test_a_name_is_placed_near_the_kind_of_thing_its_words_mean(nlp):
     assert kind_features([blank("Acme")[0:1]], kind_vectors(blank.vocab)) == {"no_vector": 1.0}
     feats = name_features(doc, {s.kb_id_ for s in doc.spans["kg_orgs"]})
     assert any(k.startswith("kind_sim=") for f in feats.values() for k in f)
+
+
+def test_the_edge_models_read_the_kind_of_both_ends(nlp):
+    doc = nlp("Northwind Bank signed a partnership with Keldar Mining on Monday.")
+    items = prepare_doc(doc, kg.learn.types.load_types())
+    pair = items[0].pair["partners-with"]
+    assert pair.get("end_kind=bank") == 1.0
+    ends = [f["kind_sim=bank"] for f in items[0].ends]
+    assert pair["end_kind_sim=bank"] == max(ends)  # the two ends pooled: the pair has no order
