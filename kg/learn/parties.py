@@ -89,8 +89,8 @@ def kind_features(spans: list[Span], kinds: dict[str, np.ndarray]) -> Features:
     if not spans:
         return {}
     words = [t.vector for t in spans[0] if t.has_vector and not t.is_punct]
-    v = np.sum(words, axis=0) if words else None
-    n = float(np.linalg.norm(v)) if words else 0.0
+    v = np.sum(words, axis=0) if words else np.zeros(1, dtype="float32")
+    n = float(np.linalg.norm(v))
     if not kinds or n == 0:
         return {"no_vector": 1.0}
     sims = {k: float(v @ kv) / n for k, kv in kinds.items()}
