@@ -17,7 +17,6 @@ from spacy.tokens import Token
 from kg.learn.candidates import Context, PairCandidate
 from kg.learn.features import (Features, _bucket, _nearest_term, _word, context_features, cues, dependency_path,
                                most_common_tag)
-from kg.learn.parties import kind_features, kind_vectors
 from kg.nlp.relations import TRIGGER_STATUS_KEY
 from kg.nlp.syntax import clause_verb, sentence_ents
 
@@ -32,10 +31,8 @@ def _union(rows: Iterable[Features]) -> Features:
 
 
 def endpoints(cand: PairCandidate) -> Features:
-    """What the document says of each name: how the model tags it, whether it looks like a person's name,
-    what kind of thing its words mean."""
+    """What the document says of each name: how the model tags it, whether it looks like a person's name."""
     doc = cand.contexts[0].sent.doc
-    kinds = kind_vectors(doc.vocab)
     out: Features = {}
     for name in (cand.a, cand.b):
         spans = [s for s in doc.spans.get("kg_orgs", []) if s.kb_id_ == name and s.label_ == "ORG"]
@@ -50,10 +47,6 @@ def endpoints(cand: PairCandidate) -> Features:
         # in the pair's own sentences: over a whole article, a long one would make every name act somewhere
         here = [s for s in spans if any(c.sent.start <= s.start < c.sent.end for c in cand.contexts)]
         out.update(_name_use(here))
-        # the kind of thing each name's words mean (kg.learn.parties.KINDS), as the party model reads it;
-        # the two ends pooled (the higher cosine), since the pair has no order
-        for key, value in kind_features(spans, kinds).items():
-            out["end_" + key] = max(out.get("end_" + key, -1.0), value)
     return out
 
 

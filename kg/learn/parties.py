@@ -97,6 +97,17 @@ def kind_features(spans: list[Span], kinds: dict[str, np.ndarray]) -> Features:
     return {**{f"kind_sim={k}": round(s, 3) for k, s in sims.items()}, f"kind={max(sims, key=sims.get)}": 1.0}
 
 
+def end_kinds(ends: Iterable[Features]) -> Features:
+    """The edge models' view of the kinds of a pair's two names (from their party features): the nearest
+    kind of each and the higher of the two cosines per kind word, since the pair has no order."""
+    out: Features = {}
+    for features in ends:
+        for key, value in features.items():
+            if key.startswith("kind") or key == "no_vector":
+                out["end_" + key] = max(out.get("end_" + key, -1.0), value)
+    return out
+
+
 def _mention(span: Span) -> Features:
     """The word before a mention, the word after, and how it hangs from its head ("for X", "X titles")."""
     doc, root = span.doc, span.root

@@ -14,7 +14,7 @@ from kg.learn.candidates import PairCandidate, doc_candidates, same_family
 from kg.learn.features import Features, context_features
 from kg.learn.pairfeatures import direction_features, pair_features, status_features
 from kg.learn.model import RelationModel
-from kg.learn.parties import name_features
+from kg.learn.parties import end_kinds, name_features
 from kg.learn.types import RelationType
 from kg.models import STATUSES
 
@@ -58,10 +58,12 @@ def prepare(cand: PairCandidate, types: list[RelationType], names: dict[str, Fea
                              "model:" + ("cross-sentence" if c.cross else "sentence")} for c in own]
         attrs[t.name] = _attributes(cand, t.name)
     rows = [context_features(c) for c in cand.contexts]
-    pair = {t.name: pair_features(cand, t.triggers, rows) for t in ctypes}
     names = names or {}
+    ends = (names.get(cand.a, {}), names.get(cand.b, {}))
+    kinds = end_kinds(ends)  # what kind of thing each name is, read once per document in name_features
+    pair = {t.name: {**pair_features(cand, t.triggers, rows), **kinds} for t in ctypes}
     return Prepared(cand.a, cand.b, [t.name for t in ctypes], pair, direction, status, evidence, attrs,
-                    {k: r["source"] for k, r in cand.rules.items()}, (names.get(cand.a, {}), names.get(cand.b, {})))
+                    {k: r["source"] for k, r in cand.rules.items()}, ends)
 
 
 def _attributes(cand: PairCandidate, rtype: str) -> dict[str, str]:
