@@ -20,7 +20,8 @@ TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl
                   ROOT / "data" / "train" / "deals_d.jsonl",
                   ROOT / "data" / "train" / "deals_f.jsonl",
                   ROOT / "data" / "train" / "deals_g.jsonl",
-                  ROOT / "data" / "train" / "deals_h.jsonl"]
+                  ROOT / "data" / "train" / "deals_h.jsonl",
+                  ROOT / "data" / "train" / "deals_i.jsonl"]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
