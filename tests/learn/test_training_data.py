@@ -11,9 +11,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHECK = ROOT / "data" / "check_more_gold.py"
 EXTRA = ROOT / "data" / "train" / "extra.jsonl"
-# the two held-out gold files, then every training file (a new file under data/train/ is checked without listing it)
-TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl",
-                  *sorted((ROOT / "data" / "train").glob("*.jsonl"))]
+# data/gold.jsonl and data/more_gold.jsonl are trained on too, but only their ids are checked here (gold.jsonl's
+# passages run longer than the checker allows; more_gold.jsonl has tests/learn/test_more_gold.py); every file
+# under data/train/ goes through the checker, a new one without being listed
+TRAIN_DIR_FILES = sorted((ROOT / "data" / "train").glob("*.jsonl"))
+TRAINING_FILES = [ROOT / "data" / "gold.jsonl", ROOT / "data" / "more_gold.jsonl", *TRAIN_DIR_FILES]
 SUPPLIES = ROOT / "tests" / "data" / "supplies"
 
 
@@ -29,7 +31,7 @@ def spellings(path: Path) -> set[str]:
     return {s.lower() for rec in read(path) for e in rec["entities"] for s in [e["name"], *e["aliases"]]}
 
 
-@pytest.mark.parametrize("path", TRAINING_FILES[2:], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TRAIN_DIR_FILES, ids=lambda p: p.name)
 def test_training_passages_are_consistent(path):
     done = run_check(path)
     assert done.returncode == 0, done.stdout + done.stderr
