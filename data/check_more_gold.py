@@ -1,7 +1,8 @@
 """Check gold or training passages (JSON Lines) against the gold format of the annotation guidelines.
 
 Checks: every line is valid JSON with the required keys (id, published, text, entities,
-relations; url and notes optional); ids are unique; every entity name or alias occurs in the
+relations; url and notes optional; text_file, a text file relative to the gold file, instead of
+text); ids are unique; every entity name or alias occurs in the
 text as a whole word; every relation endpoint is an entity name; no self-loops or duplicate
 edges (symmetric types in either order); types, statuses and attribute keys are valid and
 attribute values occur in the text; passages are MIN-MAX words.
@@ -114,6 +115,18 @@ def check_record(rec: object, where: str, opts: argparse.Namespace, types: dict[
     return rec["id"]
 
 
+def by_reference(rec: dict, path: Path, where: str, problems: list[str]) -> dict | None:
+    """A passage annotated by reference with its text read in: `text_file` names a UTF-8 file relative to
+    the gold file, so the gold file holds no article text. None (and a problem) when it cannot be read."""
+    name = rec["text_file"]
+    try:
+        text = (path.parent / name).read_text(encoding="utf-8")
+    except (OSError, TypeError, UnicodeDecodeError) as exc:
+        problems.append(f"{where}: cannot read text_file {name!r} ({exc.__class__.__name__})")
+        return None
+    return {key: value for key, value in rec.items() if key != "text_file"} | {"text": text}
+
+
 def check(path: Path, opts: argparse.Namespace, types: dict[str, bool]) -> list[str]:
     """All problems of one file; prints a one-line summary and the edge counts."""
     problems: list[str] = []
@@ -131,6 +144,10 @@ def check(path: Path, opts: argparse.Namespace, types: dict[str, bool]) -> list[
             problems.append(f"{where}: invalid JSON ({exc})")
             continue
         passages += 1
+        if isinstance(rec, dict) and "text_file" in rec and "text" not in rec:
+            rec = by_reference(rec, path, where, problems)
+            if rec is None:
+                continue
         pid = check_record(rec, where, opts, types, problems, counts)
         if pid is not None and pid in seen:
             problems.append(f"{pid} ({where}): duplicate id")

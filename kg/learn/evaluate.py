@@ -157,12 +157,25 @@ def read_gold(path: str | Path) -> list[Passage]:
                 continue
             try:
                 row = json.loads(line)
-                passages.append(Passage(str(row["id"]), row["text"], row.get("published"),
+                by_reference = "text_file" in row and "text" not in row
+                text = _text_file(path, lineno, row["text_file"]) if by_reference else row["text"]
+                passages.append(Passage(str(row["id"]), text, row.get("published"),
                                         row.get("entities", []), row.get("relations", [])))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{lineno}: not a gold passage ({exc}); each line needs id, text, "
-                                 "entities and relations") from exc
+                raise InputError(f"{path}:{lineno}: not a gold passage ({exc}); each line needs id, text (or "
+                                 "text_file), entities and relations") from exc
     return passages
+
+
+def _text_file(gold: Path, lineno: int, name: str) -> str:
+    """The text of a passage annotated by reference: a UTF-8 file named relative to the gold file."""
+    if not isinstance(name, str):
+        raise TypeError(f"text_file must be a path, not {name!r}")
+    try:
+        return (gold.parent / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{gold}:{lineno}: cannot read text_file {name} ({exc.__class__.__name__}); give a "
+                         "UTF-8 text file, relative to the gold file") from exc
 
 
 def passage_documents(passages: list[Passage]) -> list[Document]:

@@ -2,7 +2,10 @@
 
 import json
 
-from kg.learn.evaluate import Passage, evaluate, norm, score
+import pytest
+
+from kg.errors import InputError
+from kg.learn.evaluate import Passage, evaluate, norm, read_gold, score
 from kg.models import DocResult, Entity, Relation
 
 
@@ -52,6 +55,25 @@ def test_evaluate_runs_extraction_on_a_gold_file(tmp_path, nlp):
     gold.write_text(json.dumps(row) + "\n")
     rep = evaluate(gold, nlp=nlp)
     assert rep.scores()["overall"]["f1"] == 1.0
+
+
+def test_a_passage_annotated_by_reference_reads_its_text_file(tmp_path, nlp):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "t1.txt").write_text("Hooli signed a partnership with Vandelay Industries.\n",
+                                                  encoding="utf-8")
+    row = {"id": "t1", "text_file": "articles/t1.txt", "published": None,
+           "entities": [{"name": "Hooli", "aliases": []}, {"name": "Vandelay Industries", "aliases": []}],
+           "relations": [{"type": "partners-with", "source": "Hooli", "target": "Vandelay Industries", "status": "active"}]}
+    (tmp_path / "gold").mkdir()
+    gold = tmp_path / "gold" / "gold.jsonl"
+    gold.write_text(json.dumps(row) + "\n")
+    with pytest.raises(InputError, match=r"gold\.jsonl:1: cannot read text_file articles/t1\.txt"):
+        read_gold(gold)
+    row["text_file"] = "../articles/t1.txt"
+    gold.write_text(json.dumps({"id": "t0", "text": "No deal here.", "entities": [], "relations": []}) + "\n"
+                    + json.dumps(row) + "\n")
+    assert [p.text for p in read_gold(gold)] == ["No deal here.", "Hooli signed a partnership with Vandelay Industries.\n"]
+    assert evaluate(gold, nlp=nlp).scores()["overall"]["f1"] == 1.0
 
 
 def test_dev_set_cross_validated_and_order_independent(dev_path, nlp):

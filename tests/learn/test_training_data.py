@@ -120,3 +120,33 @@ def test_validator_checks_whole_words(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
     assert "does not occur" in run_check(path).stdout
+
+
+def test_validator_reads_a_passage_annotated_by_reference(tmp_path):
+    text = "Acme Widgets and Zentro Labs signed a deal. " * 10
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    rec = {"id": "x-1", "published": None, "text_file": "a.txt",
+           "entities": [{"name": "Acme Widgets", "aliases": []}, {"name": "Zentro Labs", "aliases": []}],
+           "relations": [{"type": "partners-with", "source": "Acme Widgets", "target": "Zentro Labs",
+                          "status": "active", "attrs": {}}]}
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert run_check(path).returncode == 0
+    rec["entities"][1]["name"] = rec["relations"][0]["target"] = "Zentro Labz"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert "'Zentro Labz' does not occur in the text" in run_check(path).stdout
+    rec["text_file"] = "missing.txt"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    done = run_check(path)
+    assert done.returncode == 1 and "line 1: cannot read text_file 'missing.txt'" in done.stdout
+
+
+BBC_OTHER = ROOT / "bench" / "bbc_other_gold.jsonl"
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "corpus" / "bbc").is_dir(), reason="../shared/corpus/bbc is absent")
+def test_bbc_passages_annotated_by_reference_are_consistent():
+    """Round 17's BBC sport, entertainment and politics annotations name their articles, and hold no text."""
+    assert all("text" not in rec and rec["text_file"].startswith("../../shared/corpus/bbc/") for rec in read(BBC_OTHER))
+    done = run_check(BBC_OTHER, "--min-words", 1, "--max-words", 5000)
+    assert done.returncode == 0 and "80 passages, 6 relations" in done.stdout, done.stdout
